@@ -80,7 +80,11 @@ while read -r name args; do
 		pass=$((pass + 1))
 	else
 		echo "not ok - $name: $why (log: $log)"
-		grep -E '^# (PANIC|expected)' "$log" | sed 's/^/#   /'
+		if [ -z "$plan" ]; then
+			tail -n 3 "$log" | sed 's/^/#   /'
+		else
+			grep -E '^# (PANIC|expected)' "$log" | sed 's/^/#   /'
+		fi
 		fail=$((fail + 1)); failed_names="$failed_names $name"
 	fi
 done <"$selected"

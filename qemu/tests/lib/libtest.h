@@ -134,6 +134,7 @@ int catch_setjmp(struct catch_buf *b) __attribute__((returns_twice));
 typedef void (*irq_handler_t)(struct trap_frame *f);
 void set_irq_handler(int vector, irq_handler_t h);
 void ap_main(void);
+void ap_entry(void);	/* entry.S: calls ap_main, then halts */
 
 /* run FN at CPL3 on the user stack; returns VEC_USER_EXIT when FN returned,
  * else the vector of the exception that ended it (info in *INFO) */
