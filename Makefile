@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# HEKI/LVBS: build, boot and test the patch series.
+#
+#   make          build what is missing and boot the demo guest
+#   make check    run every test suite
+#
+# The targets of each artefact live in build/mk/*.mk; `make help` lists them.
+
+OUT ?= out
+CACHE ?= $(HOME)/.cache/heki
+JOBS ?= $(shell nproc)
+export OUT CACHE JOBS
+
+.DEFAULT_GOAL := all
+
+# Suites run by `make check`, in order; each is a target check-<suite>.
+CHECK_SUITES :=
+
+include $(sort $(wildcard build/mk/*.mk))
+
+.PHONY: all check help clean
+
+all: demo
+
+check:
+	@build/scripts/run-suites.sh $(CHECK_SUITES)
+
+help:
+	@echo "make              build everything missing and boot the demo"
+	@echo "make check        run every suite: $(CHECK_SUITES)"
+	@echo "make check-<s>    run one suite"
+	@echo "make deps         install host packages (apt, as root)"
+	@echo "make linux-tree   assemble out/linux/src (base + hunks + overlay)"
+	@echo "make vtl0         build the VTL0 kernel"
+	@echo "make initramfs    build the VTL0 busybox initramfs"
+	@echo "make kunit        run the KUnit suites with kunit.py (x86_64 and UML)"
+	@echo "make series       write the LKML series to $(OUT)/series/"
+	@echo "make series-check apply, checkpatch and build the series on a pristine base"
+	@echo "make clean        remove $(OUT)/ (the download cache stays)"
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel side: base tree, build tree, VTL0 kernel, initramfs, demo boot,
+# KUnit, checkpatch and the LKML series.
+
+LINUX_BASE := $(OUT)/linux/base
+LINUX_TREE := $(OUT)/linux/src
+VTL0_OBJ := $(OUT)/linux/vtl0
+VTL0_MODULES := $(OUT)/linux/vtl0-modules
+VTL0_INITRD := $(OUT)/initramfs/vtl0.cpio.gz
+VTL0_KERNEL := $(VTL0_OBJ)/arch/x86/boot/bzImage
+
+HOST_DEPS := gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils gzip \
+	busybox-static qemu-system-x86 ccache python3 perl git kmod dwarves \
+	curl ca-certificates dpkg-dev patch
+
+VTL0_FRAGMENTS := build/configs/guest.config build/configs/hyperv.config \
+	build/configs/kunit.config $(wildcard build/configs/heki.config)
+
+# Extra trees packed into the VTL0 initramfs (tests, firmware, ...).
+VTL0_PAYLOAD := build/initramfs/payload
+
+.PHONY: deps linux-base linux-tree vtl0 initramfs demo
+
+deps:
+	@build/scripts/install-deps.sh $(HOST_DEPS)
+
+linux-base: deps
+	@build/scripts/fetch-linux.sh $(CACHE) $(LINUX_BASE)
+
+linux-tree: linux-base
+	@python3 build/scripts/sync-linux.py . $(LINUX_BASE) $(LINUX_TREE)
+
+vtl0: linux-tree
+	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VTL0_OBJ) "bzImage modules" \
+		-- $(VTL0_FRAGMENTS)
+	@rm -rf $(VTL0_MODULES)
+	@$(MAKE) -s -C $(LINUX_TREE) O=$(abspath $(VTL0_OBJ)) \
+		INSTALL_MOD_PATH=$(abspath $(VTL0_MODULES)) DEPMOD=/sbin/depmod \
+		modules_install >/dev/null
+
+initramfs: vtl0
+	@build/scripts/mkinitramfs.sh $(VTL0_INITRD) build/initramfs/init \
+		$(VTL0_MODULES) $(VTL0_PAYLOAD)
+
+# The demo: the VTL0 kernel with HEKI under QEMU; prints the HEKI status.
+DEMO_DEPS ?= initramfs
+demo: $(DEMO_DEPS)
+	@echo "  BOOT    VTL0 kernel, HEKI on ($(OUT)/logs/demo.log)"
+	@SMP=2 TIMEOUT=300 build/scripts/boot.sh $(OUT)/logs/demo.log \
+		$(VTL0_KERNEL) $(VTL0_INITRD) "" | sed 's/.*\x1b\[2J//' | \
+		grep -aE '^(heki|\[ *[0-9.]+\] heki)' || true
+	@grep -q 'heki-init: done' $(OUT)/logs/demo.log
+
+# ---------------------------------------------------------------- checks
+
+CHECK_SUITES += checkpatch boot-vtl0
+
+.PHONY: check-checkpatch check-boot-vtl0
+
+check-checkpatch: linux-tree
+	@build/scripts/checkpatch-overlay.sh . $(LINUX_TREE)
+
+check-boot-vtl0: initramfs
+	@build/scripts/test-boot-vtl0.sh $(VTL0_KERNEL) $(VTL0_INITRD) $(OUT)/logs
+
+# KUnit through the kernel's own kunit.py, on x86_64 under QEMU and on UML.
+KUNIT_DIRS := $(patsubst %/.kunitconfig,%,$(wildcard security/heki/.kunitconfig))
+ifneq ($(KUNIT_DIRS),)
+CHECK_SUITES += kunit-x86 kunit-um
+endif
+
+.PHONY: kunit check-kunit-x86 check-kunit-um
+kunit: check-kunit-x86 check-kunit-um
+
+check-kunit-x86: linux-tree
+	@build/scripts/kunit.sh $(LINUX_TREE) $(OUT)/linux/kunit-x86 x86_64 $(KUNIT_DIRS)
+
+check-kunit-um: linux-tree
+	@build/scripts/kunit.sh $(LINUX_TREE) $(OUT)/linux/kunit-um um $(KUNIT_DIRS)
+
+# ---------------------------------------------------------------- series
+
+.PHONY: series series-check
+series: linux-base
+	@python3 build/scripts/series.py generate . $(LINUX_BASE) $(OUT)/series
+
+series-check: series
+	@python3 build/scripts/series.py check . $(LINUX_BASE) $(OUT)/series \
+		$(VTL0_FRAGMENTS)

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel and initramfs under QEMU (TCG), serial console to stdout and
+# to a log file.  Fails if the guest does not reach "heki-init: done" within
+# the timeout, or if the kernel logged an oops, a warning or a panic.
+#
+# Usage: boot.sh <log> <kernel> <initrd> <cmdline> [qemu options...]
+# Environment: QEMU (binary), SMP, MEM, TIMEOUT (seconds), QUIET=1 (log only)
+
+set -uo pipefail
+
+log=$1 kernel=$2 initrd=$3 cmdline=$4
+shift 4
+qemu=${QEMU:-qemu-system-x86_64}
+
+mkdir -p "$(dirname "$log")"
+args=(-machine q35 -accel tcg -cpu "${CPU:-max}" -smp "${SMP:-2}" -m "${MEM:-4G}"
+      -nographic -no-reboot -monitor none -serial stdio
+      -kernel "$kernel" -initrd "$initrd"
+      -append "console=ttyS0 panic=-1 oops=panic $cmdline" "$@")
+if [ "${QUIET:-0}" = 1 ]; then
+	timeout "${TIMEOUT:-300}" "$qemu" "${args[@]}" > "$log" 2>&1 < /dev/null
+else
+	timeout "${TIMEOUT:-300}" "$qemu" "${args[@]}" < /dev/null 2>&1 | tee "$log"
+fi
+rc=$?
+tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+
+if [ "$rc" -eq 124 ]; then
+	echo "boot: timeout after ${TIMEOUT:-300}s ($log)" >&2
+	exit 1
+fi
+if grep -nE 'Kernel panic|BUG:|Oops|WARNING:|general protection fault|Call Trace' "$log" >&2; then
+	echo "boot: the kernel reported a problem ($log)" >&2
+	exit 1
+fi
+if ! grep -q 'heki-init: done' "$log"; then
+	echo "boot: the guest did not finish its init ($log)" >&2
+	exit 1
+fi

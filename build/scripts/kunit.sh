@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run KUnit suites with the kernel's tools/testing/kunit/kunit.py.
+#
+# Usage: kunit.sh <tree> <build dir> <x86_64|um> <dir with .kunitconfig>...
+
+set -euo pipefail
+
+tree=$(readlink -f "$1")
+build=$(mkdir -p "$2" && readlink -f "$2")
+arch=$3
+shift 3
+
+. "$(dirname "$0")/ccache-env.sh" "$build"
+kc=()
+for d in "$@"; do kc+=(--kunitconfig="$d"); done
+
+cd "$tree"
+set +e
+./tools/testing/kunit/kunit.py run --arch="$arch" --build_dir="$build" \
+	--jobs="${JOBS:-$(nproc)}" --timeout=600 \
+	--make_options CC="$cc" "${kc[@]}" 2>&1 | tee "$build/kunit.log"
+rc=${PIPESTATUS[0]}
+set -e
+line=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$build/kunit.log" | tail -1 |
+	sed 's/.*Testing complete\. //')
+echo "summary: $arch: ${line:-no result}"
+exit "$rc"
