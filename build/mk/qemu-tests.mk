@@ -9,6 +9,8 @@ QT_OUT := $(OUT)/qemu-tests
 QEMU_TESTS_QEMU ?= $(OUT)/qemu/build/qemu-system-x86_64
 QEMU_TESTS_CPU ?= max,hv-vsm=on
 QEMU_TESTS_TIMEOUT ?= 60
+# firmware shipped next to our QEMU build (harmless when QEMU finds it itself)
+QEMU_TESTS_EXTRA ?= $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
 
 QT_CC ?= gcc
 QT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
@@ -48,6 +50,6 @@ $(QT_OUT)/%.elf: $(QT_OUT)/%.o $(QT_LIB_OBJS) $(QT_SRC)/lib/linker.ld
 check-qemu-tests: qemu-tests
 	$(QT_SRC)/run-tests.sh --qemu $(QEMU_TESTS_QEMU) --cpu $(QEMU_TESTS_CPU) \
 		--dir $(QT_OUT) --timeout $(QEMU_TESTS_TIMEOUT) \
-		$(if $(QEMU_TESTS_ALL),--all)
+		--extra "$(QEMU_TESTS_EXTRA)" $(if $(QEMU_TESTS_ALL),--all)
 
 -include $(wildcard $(QT_OUT)/*.d $(QT_OUT)/lib/*.d)

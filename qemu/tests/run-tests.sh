@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run the emulator's bare-metal tests and summarise their KTAP output.
 # usage: run-tests.sh [--qemu BIN] [--cpu MODEL] [--dir DIR] [--timeout SEC]
-#                     [--list FILE] [--all] [TEST...]
+#                     [--list FILE] [--all] [--extra 'QEMU ARGS'] [TEST...]
 # A test passes when QEMU exits through isa-debug-exit with code 0 (status
 # 1), the plan line is present, as many results as planned were printed and
 # none is "not ok".
@@ -13,6 +13,7 @@ dir=out/qemu-tests
 timeout=60
 list=$here/tests.list
 all=0
+extra=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--qemu) qemu=$2; shift 2 ;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--list) list=$2; shift 2 ;;
 	--all) all=1; shift ;;
+	--extra) extra=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -57,9 +59,9 @@ while read -r name args; do
 	fi
 	# shellcheck disable=SC2086
 	timeout "$timeout" nice "$qemu" -M pc -accel tcg -cpu "$cpu" -m 64 \
-		-display none -monitor none -parallel none -serial stdio \
+		-nodefaults -display none -monitor none -serial stdio \
 		-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		$args -kernel "$elf" </dev/null >"$log" 2>&1
+		$extra $args -kernel "$elf" </dev/null >"$log" 2>&1
 	rc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	sed -n "s/^/[$name] /p" "$log" | grep -E '^\[[^]]*\] (ok|not ok|#|1\.\.)' || true

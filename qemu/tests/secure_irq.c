@@ -10,7 +10,7 @@ const char test_name[] = "secure_irq";
 
 static u64 arm_timer(u64 tpr)
 {
-	apic_write(0x80, (u32)tpr);	/* TPR */
+	apic_write(APIC_TPR, (u32)tpr);	/* TPR */
 	apic_write(APIC_TMR_DIV, 0xb);
 	apic_write(APIC_LVT_TIMER, VEC_VTL1_TIMER);
 	apic_write(APIC_TMR_INIT, TIMER_NS);
@@ -19,7 +19,7 @@ static u64 arm_timer(u64 tpr)
 
 static u64 set_tpr(u64 tpr)
 {
-	apic_write(0x80, (u32)tpr);
+	apic_write(APIC_TPR, (u32)tpr);
 	return 0;
 }
 
@@ -31,7 +31,7 @@ static u64 self_ipi(u64 arg)
 	return 0;
 }
 
-static u64 read_svr(u64 a) { (void)a; return apic_read(APIC_SVR); }
+static u64 read_tpr(u64 a) { (void)a; return apic_read(APIC_TPR); }
 
 /* spin with IF=0 until FLAG changes or LIMIT_100NS elapse; LO and HI get
  * the address range of the loop */
@@ -53,9 +53,11 @@ void test_main(void)
 	if (!vsm_setup(false))
 		panic("VTL1 setup failed");
 
-	report(apic_read(APIC_SVR) != vtl1_run(read_svr, 0),
-	       "VTL0 and VTL1 have separate local APICs (SVR 0x%x vs 0x%lx)",
-	       apic_read(APIC_SVR), vtl1_run(read_svr, 0));
+	apic_write(APIC_TPR, 0x20);
+	u64 tpr1 = vtl1_run(read_tpr, 0);
+	report(tpr1 == 0 && apic_read(APIC_TPR) == 0x20,
+	       "VTL0 and VTL1 have separate local APICs (TPR 0x20 in VTL0, 0x%lx in VTL1)", tpr1);
+	apic_write(APIC_TPR, 0);
 
 	irq_disable();
 	u32 entries = vsm_mbox.entries;

@@ -43,6 +43,8 @@ void test_main(void)
 	u64 r;
 
 	hv_setup();
+	struct cpuid lim = cpuid(HV_CPUID_LIMITS, 0);
+	report(lim.a >= NCPUS, "CPUID 0x40000005.EAX max virtual processors %u >= %u", lim.a, NCPUS);
 
 	r = vp_index_from_apic(ids, NCPUS, 0, res);
 	report(HV_STATUS(r) == 0 && HV_REPS_DONE(r) == NCPUS && res[0] == 3 && res[1] == 2 && res[2] == 1 && res[3] == 0,

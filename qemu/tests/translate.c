@@ -37,6 +37,7 @@ void test_main(void)
 	map_page(GVA_BASE + 0x5000, (u64)target, PTE_P | PTE_W);
 	map_page(GVA_BASE + 0x6000, (u64)target, PTE_P | PTE_U);
 	*(volatile u64 *)(GVA_BASE + 0x5000) = 0x1122;
+	barrier();
 	report_eq(*(u64 *)target, 0x1122, "test mapping works");
 
 	st = translate((u64)probe, TV_READ | TV_SUPERVISOR, &res, &gpa);

@@ -128,8 +128,11 @@ void test_main(void)
 	u64 r = vtl1_run(vtl1_rep3, HV_MAP_READ | HV_MAP_KX | HV_MAP_UX);
 	report(HV_STATUS(r) == 0 && HV_REPS_DONE(r) == 3, "rep ModifyVtlProtectionMask x3: 3 reps completed (0x%lx)", r);
 	vsm_clear_msgs();
-	multi[2][0] = 1;
-	report(vsm_mbox.nmsgs == 1 && msg0()->gpa == (u64)multi[2], "third page of the rep call is protected");
+	*(volatile u64 *)&multi[2][0] = 1;
+	barrier();
+	report(vsm_mbox.nmsgs == 1 && msg0()->gpa == (u64)multi[2],
+	       "third page of the rep call is protected (%u messages, type 0x%x, GPA 0x%lx, want 0x%lx)",
+	       vsm_mbox.nmsgs, vsm_mbox.msgs[0].type, msg0()->gpa, (u64)multi[2]);
 	vtl1_run(vtl1_rep3, HV_MAP_RWX);
 
 	r = HV_STATUS(vtl1_run(protect, (u64)data_w | HV_MAP_WRITE));
@@ -140,6 +143,7 @@ void test_main(void)
 	r = HV_STATUS(hv_modify_vtl_protection(HV_VTL_TARGET(1), HV_MAP_READ, &pfn, 1));
 	report(r != HV_STATUS_SUCCESS, "VTL0 may not change VTL1's protections (0x%lx)", r);
 	vsm_clear_msgs();
-	data_w[5] = 9;
+	*(volatile u64 *)&data_w[5] = 9;
+	barrier();
 	report_eq(vsm_mbox.nmsgs, 0, "page stays writable after the refused call");
 }

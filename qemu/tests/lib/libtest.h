@@ -169,6 +169,7 @@ void map_page(u64 va, u64 pa, u64 flags);
 /* ---- local APIC (xAPIC MMIO) ---- */
 #define APIC_BASE 0xFEE00000UL
 #define APIC_ID 0x20
+#define APIC_TPR 0x80
 #define APIC_EOI 0xB0
 #define APIC_SVR 0xF0
 #define APIC_ICR_LO 0x300
