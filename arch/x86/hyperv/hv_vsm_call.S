@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VTL call from the normal kernel (VTL0) into the secure kernel (VTL1).
+ *
+ * The general purpose registers are shared between VTLs. The first call
+ * boots VTL1, which then owns them until it returns, so every register the
+ * C calling convention wants preserved is saved on the stack here: RSP
+ * itself is private to each VTL.
+ */
+
+#include <linux/linkage.h>
+#include <linux/static_call_types.h>
+#include <asm/asm.h>
+#include <asm/frame.h>
+
+#define VTL_CALL_A0	0
+#define VTL_CALL_A1	8
+#define VTL_CALL_A2	16
+#define VTL_CALL_A3	24
+
+	.text
+/*
+ * void __hv_vsm_vtl_call(struct hv_vsm_vtl_call_regs *regs)
+ *
+ * Loads a0..a3 into RDI, RSI, RDX and R8, clears RCX (the VTL call control
+ * input) and calls the VTL call code of the hypercall page. On return, R8
+ * holds the result, stored back into a3.
+ */
+SYM_FUNC_START(__hv_vsm_vtl_call)
+	pushq	%rbp
+	movq	%rsp, %rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	pushq	%rdi
+
+	movq	VTL_CALL_A1(%rdi), %rsi
+	movq	VTL_CALL_A2(%rdi), %rdx
+	movq	VTL_CALL_A3(%rdi), %r8
+	movq	VTL_CALL_A0(%rdi), %rdi
+	xorl	%ecx, %ecx
+
+	call	STATIC_CALL_TRAMP_STR(__hv_vsm_vtl_call_hypercall)
+
+	popq	%rdi
+	movq	%r8, VTL_CALL_A3(%rdi)
+
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	RET
+SYM_FUNC_END(__hv_vsm_vtl_call)
+
+/* Keep the static call key referenced from this object, as the C side does. */
+	.section	.discard.addressable, "aw"
+	.align	8
+	.type	hv_vsm_vtl_call_sym, @object
+	.size	hv_vsm_vtl_call_sym, 8
+hv_vsm_vtl_call_sym:
+	.quad	__SCK____hv_vsm_vtl_call_hypercall

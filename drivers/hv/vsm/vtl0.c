@@ -1,0 +1,654 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hyper-V VSM backend of HEKI, VTL0 side.
+ *
+ * Reserves memory for the VTL1 secure kernel early in boot, loads and
+ * verifies its image, enables VTL1 for the partition and every online
+ * virtual processor, boots it and then forwards HEKI requests to it as VTL
+ * calls. See Documentation/virt/hyperv/vsm.rst.
+ */
+
+#define pr_fmt(fmt) "hv_vsm: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/delay.h>
+#include <linux/elf.h>
+#include <linux/firmware.h>
+#include <linux/gfp.h>
+#include <linux/heki.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/set_memory.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/verification.h>
+#include <linux/workqueue.h>
+#include <asm/mshyperv.h>
+#include <hyperv/hv_vsm.h>
+
+#include "hv_vsm_hvcall.h"
+
+#define HV_VSM_IMAGE		"heki/vtl1.elf"
+#define HV_VSM_IMAGE_SIG	HV_VSM_IMAGE ".p7s"
+
+/* Free memory VTL1 needs beyond its image to boot and run. */
+#define HV_VSM_MIN_FREE		SZ_8M
+/* How long VTL1 may take to boot a CPU; generous for emulators. */
+#define HV_VSM_BOOT_TIMEOUT_MS	(120 * MSEC_PER_SEC)
+
+static bool hv_vsm_disabled __initdata;
+static phys_addr_t hv_vsm_req_size __initdata;
+static phys_addr_t hv_vsm_req_base __initdata;
+
+static phys_addr_t hv_vsm_base;
+static phys_addr_t hv_vsm_size;
+
+/* VTL1 runs on this CPU's virtual processor; VTL calls may be made. */
+static DEFINE_PER_CPU(bool, hv_vsm_cpu_up);
+/* LOCK_REGS succeeded on this CPU. */
+static DEFINE_PER_CPU(bool, hv_vsm_cpu_locked);
+static bool hv_vsm_end_of_boot;
+
+static int __init hv_vsm_parse_param(char *arg)
+{
+	if (!arg)
+		return -EINVAL;
+	if (!strcmp(arg, "off")) {
+		hv_vsm_disabled = true;
+		return 0;
+	}
+	return strcmp(arg, "on") ? -EINVAL : 0;
+}
+early_param("hv_vsm", hv_vsm_parse_param);
+
+static int __init hv_vsm_parse_mem(char *arg)
+{
+	char *cur = arg;
+	phys_addr_t size, base = 0;
+
+	if (!arg)
+		return -EINVAL;
+	size = memparse(arg, &cur);
+	if (*cur == '@')
+		base = memparse(cur + 1, &cur);
+	if (*cur || !size || !IS_ALIGNED(size | base, HV_VSM_ALIGN)) {
+		pr_err("invalid hv_vsm_mem=%s, using the default\n", arg);
+		return -EINVAL;
+	}
+	hv_vsm_req_size = size;
+	hv_vsm_req_base = base;
+	return 0;
+}
+early_param("hv_vsm_mem", hv_vsm_parse_mem);
+
+/* The partition privileges VSM needs (TLFS: AccessVsm, AccessVpRegisters, AccessSynicRegs). */
+static bool hv_vsm_has_access(void)
+{
+	return (ms_hyperv.priv_high & HV_ACCESS_VSM) &&
+	       (ms_hyperv.priv_high & HV_ACCESS_VP_REGS) &&
+	       (ms_hyperv.features & HV_MSR_SYNIC_AVAILABLE);
+}
+
+/**
+ * hv_vsm_reserve_memory() - Reserve memory for the VTL1 secure kernel
+ *
+ * Called from setup_arch() once memblock is usable, on Hyper-V partitions
+ * that grant the VSM privileges. The size and optionally the address come
+ * from hv_vsm_mem=size[@addr]; by default the size scales with the number
+ * of possible CPUs.
+ */
+void __init hv_vsm_reserve_memory(void)
+{
+	phys_addr_t size = hv_vsm_req_size, base;
+
+	if (hv_vsm_disabled || !hv_vsm_has_access())
+		return;
+
+	if (!size)
+		size = HV_VSM_MEM_BASE + num_possible_cpus() * HV_VSM_MEM_PER_CPU;
+	size = min_t(phys_addr_t, ALIGN(size, HV_VSM_ALIGN), HV_VSM_MEM_MAX);
+
+	if (hv_vsm_req_base) {
+		base = hv_vsm_req_base;
+		if (!memblock_is_region_memory(base, size) ||
+		    memblock_is_region_reserved(base, size) ||
+		    memblock_reserve(base, size)) {
+			pr_err("cannot reserve %pa bytes at %pa for VTL1\n",
+			       &size, &base);
+			return;
+		}
+	} else {
+		base = memblock_phys_alloc_range(size, HV_VSM_ALIGN, 0,
+						 MEMBLOCK_ALLOC_ACCESSIBLE);
+		if (!base) {
+			pr_err("cannot reserve %pa bytes for VTL1\n", &size);
+			return;
+		}
+	}
+
+	hv_vsm_base = base;
+	hv_vsm_size = size;
+	pr_info("reserved %pa bytes at %pa for VTL1\n", &size, &base);
+}
+
+/* Give the reservation back when the partition does not offer VTL1. */
+static void __init hv_vsm_release_memory(void)
+{
+	free_reserved_area(phys_to_virt(hv_vsm_base),
+			   phys_to_virt(hv_vsm_base + hv_vsm_size), -1, "hv_vsm");
+	hv_vsm_base = 0;
+	hv_vsm_size = 0;
+}
+
+static int __init hv_vsm_get_partition_status(union hv_register_vsm_partition_status *st)
+{
+	return hv_vsm_get_vp_reg64(HV_VSM_INPUT_SELF,
+				   HV_REGISTER_VSM_PARTITION_STATUS,
+				   &st->as_uint64);
+}
+
+#ifdef CONFIG_HYPERV_VSM_VERIFY_VTL1
+static int __init hv_vsm_verify_image(const struct firmware *image)
+{
+	const struct firmware *sig;
+	int ret;
+
+	ret = request_firmware(&sig, HV_VSM_IMAGE_SIG, NULL);
+	if (ret) {
+		pr_err("no signature %s: %d\n", HV_VSM_IMAGE_SIG, ret);
+		return ret;
+	}
+	ret = verify_pkcs7_signature(image->data, image->size, sig->data,
+				     sig->size, NULL,
+				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL,
+				     NULL);
+	release_firmware(sig);
+	if (ret)
+		pr_err("bad signature on %s: %d\n", HV_VSM_IMAGE, ret);
+	return ret;
+}
+#else
+static int __init hv_vsm_verify_image(const struct firmware *image)
+{
+	pr_warn("VTL1 image signature not checked (CONFIG_HYPERV_VSM_VERIFY_VTL1=n)\n");
+	return 0;
+}
+#endif
+
+static bool __init hv_vsm_phdr_ok(const struct firmware *fw,
+				  const struct elf64_phdr *ph)
+{
+	return ph->p_filesz <= ph->p_memsz &&
+	       ph->p_offset <= fw->size &&
+	       ph->p_filesz <= fw->size - ph->p_offset &&
+	       ph->p_paddr + ph->p_memsz >= ph->p_paddr;
+}
+
+/*
+ * Check the ELF image and copy its loadable segments behind the boot area,
+ * keeping their physical layout. Returns the physical entry point in @entry.
+ */
+static int __init hv_vsm_load_image(const struct firmware *fw,
+				    phys_addr_t *entry)
+{
+	const struct elf64_hdr *eh = (const void *)fw->data;
+	const struct elf64_phdr *ph;
+	phys_addr_t load = hv_vsm_base + HV_VSM_BOOT_AREA_SIZE;
+	u64 lo = U64_MAX, hi = 0;
+	int i;
+
+	if (fw->size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) ||
+	    eh->e_machine != EM_X86_64 ||
+	    eh->e_phentsize != sizeof(*ph) || !eh->e_phnum ||
+	    eh->e_phoff > fw->size ||
+	    (u64)eh->e_phnum * sizeof(*ph) > fw->size - eh->e_phoff) {
+		pr_err("%s is not an x86-64 ELF image\n", HV_VSM_IMAGE);
+		return -ENOEXEC;
+	}
+	ph = (const void *)fw->data + eh->e_phoff;
+
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (!hv_vsm_phdr_ok(fw, &ph[i]) ||
+		    (ph[i].p_align && !IS_ALIGNED(ph[i].p_paddr - ph[i].p_vaddr,
+						  PAGE_SIZE))) {
+			pr_err("bad segment %d in %s\n", i, HV_VSM_IMAGE);
+			return -ENOEXEC;
+		}
+		lo = min(lo, ph[i].p_paddr);
+		hi = max(hi, ph[i].p_paddr + ph[i].p_memsz);
+	}
+	/* The kernel runs at any 2 MiB aligned address, relative to its first segment. */
+	if (lo >= hi || !IS_ALIGNED(lo, HV_VSM_ALIGN) ||
+	    eh->e_entry < lo || eh->e_entry >= hi) {
+		pr_err("%s has no usable load layout\n", HV_VSM_IMAGE);
+		return -ENOEXEC;
+	}
+	if (hi - lo > hv_vsm_size - HV_VSM_BOOT_AREA_SIZE - HV_VSM_MIN_FREE) {
+		pr_err("%s needs %llu bytes, too big for the reservation\n",
+		       HV_VSM_IMAGE, hi - lo);
+		return -E2BIG;
+	}
+
+	for (i = 0; i < eh->e_phnum; i++) {
+		void *dst;
+
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		dst = phys_to_virt(load + (ph[i].p_paddr - lo));
+		memcpy(dst, fw->data + ph[i].p_offset, ph[i].p_filesz);
+		memset(dst + ph[i].p_filesz, 0, ph[i].p_memsz - ph[i].p_filesz);
+	}
+
+	*entry = load + (eh->e_entry - lo);
+	return 0;
+}
+
+static char hv_vsm_cmdline[PAGE_SIZE] __initdata;
+
+static int __init hv_vsm_enable_partition(void)
+{
+	union hv_register_vsm_partition_status st;
+	struct hv_input_enable_partition_vtl *input;
+	unsigned long flags;
+	u64 status;
+	int ret;
+
+	ret = hv_vsm_get_partition_status(&st);
+	if (ret)
+		return ret;
+	/* Nobody but us may have set up VTL1: its content would be unknown. */
+	if (st.enabled_vtl_set & BIT(HV_VTL_SECURE)) {
+		pr_err("VTL1 was enabled before VTL0 loaded it\n");
+		return -EBUSY;
+	}
+
+	local_irq_save(flags);
+	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	memset(input, 0, sizeof(*input));
+	input->partition_id = HV_PARTITION_ID_SELF;
+	input->target_vtl = HV_VTL_SECURE;
+	input->flags.enable_mbec = 1;
+	status = hv_do_hypercall(HVCALL_ENABLE_PARTITION_VTL, input, NULL);
+	local_irq_restore(flags);
+	if (!hv_result_success(status)) {
+		pr_err("HvCallEnablePartitionVtl failed: %#llx\n", status);
+		return hv_result_to_errno(status);
+	}
+
+	ret = hv_vsm_get_partition_status(&st);
+	if (ret)
+		return ret;
+	if (!(st.enabled_vtl_set & BIT(HV_VTL_SECURE)) ||
+	    !(st.mbec_enabled_vtl_set & BIT(HV_VTL_SECURE))) {
+		pr_err("VTL1 or MBEC not enabled: status %#llx\n", st.as_uint64);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int __init hv_vsm_enable_vp(struct hv_init_vp_context *ctx)
+{
+	struct hv_enable_vp_vtl *input;
+	unsigned long flags;
+	u64 status;
+
+	local_irq_save(flags);
+	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	memset(input, 0, sizeof(*input));
+	input->partition_id = HV_PARTITION_ID_SELF;
+	input->vp_index = HV_VP_INDEX_SELF;
+	input->target_vtl.target_vtl = HV_VTL_SECURE;
+	input->vp_context = *ctx;
+	status = hv_do_hypercall(HVCALL_ENABLE_VP_VTL, input, NULL);
+	local_irq_restore(flags);
+	if (!hv_result_success(status)) {
+		pr_err("HvCallEnableVpVtl failed: %#llx\n", status);
+		return hv_result_to_errno(status);
+	}
+	return 0;
+}
+
+/*
+ * Enter VTL1 with BOOT until it reports it is ready. VTL1 returns whenever
+ * it goes idle, and -EINPROGRESS as long as it has not finished booting.
+ */
+static long __init hv_vsm_boot_cpu(u64 a1)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(HV_VSM_BOOT_TIMEOUT_MS);
+	long ret;
+
+	do {
+		ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_BOOT, a1, 0, 0);
+		if (ret != -EINPROGRESS)
+			break;
+		cond_resched();
+	} while (time_before(jiffies, timeout));
+
+	if (!ret)
+		this_cpu_write(hv_vsm_cpu_up, true);
+	return ret;
+}
+
+struct hv_vsm_ap_boot {
+	u8 *signal;
+	struct completion started;
+	struct completion release;
+	atomic_t left;
+	long result[];
+};
+
+/*
+ * Runs bound to one secondary CPU: waits until VTL1 enabled itself on this
+ * virtual processor, then enters it. It must not wait for other CPUs: the
+ * boot CPU stays in VTL1 until all secondary CPUs are done.
+ */
+static int __init hv_vsm_ap_thread(void *data)
+{
+	struct hv_vsm_ap_boot *ab = data;
+	unsigned int cpu = smp_processor_id();
+	unsigned long timeout = jiffies + msecs_to_jiffies(HV_VSM_BOOT_TIMEOUT_MS);
+
+	ab->result[cpu] = -ETIMEDOUT;
+	while (time_before(jiffies, timeout)) {
+		if (READ_ONCE(ab->signal[cpu]) == HV_VSM_BOOT_TOKEN) {
+			ab->result[cpu] = hv_vsm_boot_cpu(0);
+			break;
+		}
+		usleep_range(100, 200);
+	}
+	if (atomic_dec_and_test(&ab->left))
+		complete(&ab->started);
+	wait_for_completion(&ab->release);
+	return 0;
+}
+
+static int __init hv_vsm_boot_aps(void)
+{
+	struct page *mask_page, *signal_page;
+	struct task_struct **threads;
+	struct hv_vsm_ap_boot *ab;
+	unsigned int cpu, n = 0;
+	long ret;
+
+	ab = kzalloc(struct_size(ab, result, nr_cpu_ids), GFP_KERNEL);
+	threads = kcalloc(nr_cpu_ids, sizeof(*threads), GFP_KERNEL);
+	mask_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	signal_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!ab || !threads || !mask_page || !signal_page) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* One signal byte and one mask bit per CPU, in one page each. */
+	if (nr_cpu_ids > PAGE_SIZE) {
+		ret = -E2BIG;
+		goto out;
+	}
+	ab->signal = page_address(signal_page);
+	init_completion(&ab->started);
+	init_completion(&ab->release);
+
+	for_each_online_cpu(cpu) {
+		if (cpu == smp_processor_id())
+			continue;
+		threads[cpu] = kthread_create_on_cpu(hv_vsm_ap_thread, ab, cpu,
+						     "hv_vsm_ap/%u");
+		if (IS_ERR(threads[cpu])) {
+			ret = PTR_ERR(threads[cpu]);
+			threads[cpu] = NULL;
+			goto stop;
+		}
+		__cpumask_set_cpu(cpu, page_address(mask_page));
+		n++;
+	}
+	if (!n) {
+		ret = 0;
+		goto out;
+	}
+	atomic_set(&ab->left, n);
+	for_each_online_cpu(cpu)
+		if (threads[cpu])
+			wake_up_process(threads[cpu]);
+
+	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_ENABLE_APS_VTL,
+			      page_to_pfn(mask_page), 0, 0);
+	if (!ret)
+		ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_BOOT_APS,
+				      page_to_pfn(mask_page),
+				      page_to_pfn(signal_page), 0);
+	if (ret)
+		pr_err("VTL1 failed to start the secondary CPUs: %ld\n", ret);
+	else
+		wait_for_completion(&ab->started);
+	for_each_online_cpu(cpu) {
+		if (!ret && threads[cpu] && ab->result[cpu]) {
+			pr_err("CPU%u failed to enter VTL1: %ld\n", cpu,
+			       ab->result[cpu]);
+			ret = ab->result[cpu];
+		}
+	}
+stop:
+	complete_all(&ab->release);
+	for_each_online_cpu(cpu)
+		if (threads[cpu])
+			kthread_stop(threads[cpu]);
+out:
+	if (signal_page)
+		__free_page(signal_page);
+	if (mask_page)
+		__free_page(mask_page);
+	kfree(threads);
+	kfree(ab);
+	return ret;
+}
+
+struct hv_vsm_boot_work {
+	struct hv_vsm_boot_info info;
+	struct hv_init_vp_context ctx;
+};
+
+/* Runs on the boot CPU, which becomes the VTL1 boot CPU as well. */
+static long __init hv_vsm_boot_vtl1(void *arg)
+{
+	struct hv_vsm_boot_work *bw = arg;
+	union hv_register_vsm_page_offsets offsets;
+	phys_addr_t bp = bw->info.base + HV_VSM_PAGE_BOOT_PARAMS * PAGE_SIZE;
+	long ret;
+
+	ret = hv_vsm_enable_partition();
+	if (ret)
+		return ret;
+	ret = hv_vsm_enable_vp(&bw->ctx);
+	if (ret)
+		return ret;
+	ret = hv_vsm_get_vp_reg64(HV_VSM_INPUT_SELF,
+				  HV_REGISTER_VSM_CODE_PAGE_OFFSETS,
+				  &offsets.as_uint64);
+	if (ret)
+		return ret;
+	hv_vsm_vtl_call_init(offsets.vtl_call_offset);
+
+	ret = hv_vsm_boot_cpu(bp);
+	if (ret) {
+		pr_err("VTL1 failed to boot: %ld\n", ret);
+		return ret;
+	}
+	return hv_vsm_boot_aps();
+}
+
+static int __init hv_vsm_start(void)
+{
+	const struct firmware *fw;
+	struct hv_vsm_boot_work *bw;
+	int ret;
+
+	ret = request_firmware(&fw, HV_VSM_IMAGE, NULL);
+	if (ret) {
+		pr_err("cannot load %s: %d\n", HV_VSM_IMAGE, ret);
+		return ret;
+	}
+	bw = kzalloc(sizeof(*bw), GFP_KERNEL);
+	if (!bw) {
+		ret = -ENOMEM;
+		goto out_fw;
+	}
+	ret = hv_vsm_verify_image(fw);
+	if (ret)
+		goto out;
+	ret = hv_vsm_load_image(fw, &bw->info.entry);
+	if (ret)
+		goto out;
+
+	scnprintf(hv_vsm_cmdline, sizeof(hv_vsm_cmdline), "%s possible_cpus=%u",
+		  CONFIG_HYPERV_VSM_VTL1_CMDLINE, num_possible_cpus());
+	bw->info.base = hv_vsm_base;
+	bw->info.size = hv_vsm_size;
+	bw->info.cmdline = hv_vsm_cmdline;
+	ret = hv_vsm_build_boot_state(&bw->info, &bw->ctx);
+	if (ret)
+		goto out;
+
+	cpus_read_lock();
+	ret = work_on_cpu(cpumask_first(cpu_online_mask), hv_vsm_boot_vtl1, bw);
+	cpus_read_unlock();
+out:
+	kfree(bw);
+out_fw:
+	release_firmware(fw);
+	return ret;
+}
+
+static int hv_vsm_lock_regs(void)
+{
+	long ret;
+
+	if (!this_cpu_read(hv_vsm_cpu_up))
+		return -ENODEV;
+	/*
+	 * VTL1 keeps the pins of a virtual processor for good, also while
+	 * VTL0 takes its CPU offline and back, and refuses LOCK_REGS after
+	 * the end of boot.
+	 */
+	if (READ_ONCE(hv_vsm_end_of_boot))
+		return this_cpu_read(hv_vsm_cpu_locked) ? 0 : -EPERM;
+	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_LOCK_REGS, 0, 0, 0);
+	if (!ret)
+		this_cpu_write(hv_vsm_cpu_locked, true);
+	return ret;
+}
+
+static int hv_vsm_protect_memory(phys_addr_t head_pa, unsigned long nranges)
+{
+	return hv_vsm_vtl_call(HV_VSM_VTL_CALL_PROTECT_MEMORY, head_pa,
+			       nranges, 0);
+}
+
+static int hv_vsm_load_kdata(phys_addr_t head_pa, unsigned long nranges)
+{
+	return hv_vsm_vtl_call(HV_VSM_VTL_CALL_LOAD_KDATA, head_pa, nranges, 0);
+}
+
+static int hv_vsm_finish_boot(void)
+{
+	long ret;
+
+	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_SIGNAL_END_OF_BOOT, 0, 0, 0);
+	if (!ret)
+		WRITE_ONCE(hv_vsm_end_of_boot, true);
+	return ret;
+}
+
+static int hv_vsm_read_violations(struct heki_violation *buf, unsigned int max)
+{
+	unsigned int n = min_t(unsigned int, max,
+			       PAGE_SIZE / sizeof(struct heki_violation));
+	struct page *page;
+	long ret;
+
+	if (!n)
+		return 0;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_READ_VIOLATIONS,
+			      page_to_phys(page), n, 0);
+	if (ret > n)
+		ret = -EIO;
+	if (ret > 0)
+		memcpy(buf, page_address(page), ret * sizeof(*buf));
+	__free_page(page);
+	return ret;
+}
+
+static struct heki_hypervisor hv_vsm_heki = {
+	.name = "hyperv-vsm",
+	.lock_regs = hv_vsm_lock_regs,
+	.protect_memory = hv_vsm_protect_memory,
+	.load_kdata = hv_vsm_load_kdata,
+	.finish_boot = hv_vsm_finish_boot,
+	.read_violations = hv_vsm_read_violations,
+};
+
+/*
+ * VTL1 is enabled only on the virtual processors that were online when it
+ * booted; a CPU without it could not have its registers pinned, so it may
+ * not come online.
+ */
+static int hv_vsm_cpu_online(unsigned int cpu)
+{
+	if (per_cpu(hv_vsm_cpu_up, cpu))
+		return 0;
+	pr_warn("CPU%u has no VTL1, refusing to bring it online\n", cpu);
+	return -EPERM;
+}
+
+static int __init hv_vsm_init(void)
+{
+	union hv_register_vsm_partition_status st;
+	int ret;
+
+	if (!hv_vsm_size)
+		return 0;
+
+	ret = hv_vsm_get_partition_status(&st);
+	if (ret || st.maximum_vtl < HV_VTL_SECURE) {
+		pr_info("VTL1 not offered by the partition, VSM unused\n");
+		hv_vsm_release_memory();
+		return 0;
+	}
+
+	/*
+	 * VSM is offered. From here on VTL1 must come up: a partition whose
+	 * VTL1 is not ours could have it enabled by anyone later, and HEKI
+	 * would silently run without enforcement. Fail closed.
+	 */
+	ret = hv_vsm_start();
+	if (ret)
+		panic("Hyper-V VSM: VTL1 bring-up failed (%d)\n", ret);
+
+	/* VTL1 now denies VTL0 any access to its memory. */
+	set_memory_np((unsigned long)phys_to_virt(hv_vsm_base),
+		      hv_vsm_size >> PAGE_SHIFT);
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "hyperv/vsm:online",
+					hv_vsm_cpu_online, NULL);
+	if (ret < 0)
+		panic("Hyper-V VSM: cannot register CPU hotplug state (%d)\n",
+		      ret);
+
+	ret = heki_register_hypervisor(&hv_vsm_heki);
+	if (ret)
+		pr_warn("HEKI did not take the VSM backend: %d\n", ret);
+	else
+		pr_info("VTL1 running on %u CPUs\n", num_online_cpus());
+	return 0;
+}
+late_initcall(hv_vsm_init);

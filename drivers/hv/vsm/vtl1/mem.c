@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hyper-V VSM secure kernel (VTL1): VTL0 memory requests.
+ *
+ * Every request is a chain of struct heki_page lists in VTL0 memory. The
+ * chain is copied into VTL1 once, every range of the copy is validated, and
+ * only then is anything applied, so that VTL0 can neither change a request
+ * after it was checked nor get part of a bad request applied.
+ */
+
+#define pr_fmt(fmt) "hv_vsm: " fmt
+
+#include <linux/errno.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <asm/e820/api.h>
+#include <asm/mshyperv.h>
+#include <hyperv/hv_vsm.h>
+
+#include "../hv_vsm_hvcall.h"
+#include "vtl1.h"
+
+/* The memory map VTL0 gave VTL1 at boot (see hv_vsm_build_e820()). */
+struct hv_vsm_region {
+	u64 start;
+	u64 end;
+};
+
+#define HV_VSM_MAX_REGIONS	E820_MAX_ENTRIES_ZEROPAGE
+
+static struct hv_vsm_region hv_vsm_vtl0_ram[HV_VSM_MAX_REGIONS];
+static unsigned int hv_vsm_nr_vtl0_ram;
+static struct hv_vsm_region hv_vsm_vtl1_ram[HV_VSM_MAX_REGIONS];
+static unsigned int hv_vsm_nr_vtl1_ram;
+
+#define HV_VSM_MAX_RANGES	(HV_VSM_MAX_LIST_PAGES * HEKI_MAX_RANGES)
+#define HV_VSM_PFNS_PER_CALL \
+	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_modify_vtl_protection_mask)) / \
+	 sizeof(u64))
+
+struct hv_vsm_kdata {
+	void *data;
+	size_t size;
+};
+
+static struct hv_vsm_kdata hv_vsm_kdata[HEKI_KDATA_MAX];
+static bool hv_vsm_kdata_loaded;
+
+static void hv_vsm_add_region(struct hv_vsm_region *regions,
+			      unsigned int *nr, u64 start, u64 end)
+{
+	if (*nr && regions[*nr - 1].end == start) {
+		regions[*nr - 1].end = end;
+		return;
+	}
+	if (*nr < HV_VSM_MAX_REGIONS) {
+		regions[*nr].start = start;
+		regions[*nr].end = end;
+		(*nr)++;
+	}
+}
+
+/**
+ * hv_vsm_mem_init() - Record which memory belongs to VTL0 and to VTL1
+ *
+ * VTL0 describes its own RAM as unusable and the VTL1 reservation as RAM.
+ *
+ * Return: 0, or -ENODEV if either is missing.
+ */
+int hv_vsm_mem_init(void)
+{
+	int i;
+
+	for (i = 0; i < e820_table->nr_entries; i++) {
+		const struct e820_entry *e = &e820_table->entries[i];
+
+		if (e->type == E820_TYPE_RAM)
+			hv_vsm_add_region(hv_vsm_vtl1_ram, &hv_vsm_nr_vtl1_ram,
+					  e->addr, e->addr + e->size);
+		else if (e->type == E820_TYPE_UNUSABLE)
+			hv_vsm_add_region(hv_vsm_vtl0_ram, &hv_vsm_nr_vtl0_ram,
+					  e->addr, e->addr + e->size);
+	}
+	return hv_vsm_nr_vtl0_ram && hv_vsm_nr_vtl1_ram ? 0 : -ENODEV;
+}
+
+static bool hv_vsm_in_regions(const struct hv_vsm_region *regions,
+			      unsigned int nr, u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (start >= regions[i].start && end <= regions[i].end)
+			return true;
+	return false;
+}
+
+static bool hv_vsm_hits_regions(const struct hv_vsm_region *regions,
+				unsigned int nr, u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (start < regions[i].end && end > regions[i].start)
+			return true;
+	return false;
+}
+
+/**
+ * hv_vsm_check_vtl0_range() - Check that VTL0 may name a physical range
+ * @pa: first byte, page aligned
+ * @epa: end (exclusive), page aligned
+ *
+ * Return: 0; -EINVAL if not page aligned; -ERANGE if empty or wrapping;
+ * -EACCES if it touches VTL1 memory; -EFAULT if it is not all VTL0 RAM.
+ */
+int hv_vsm_check_vtl0_range(phys_addr_t pa, phys_addr_t epa)
+{
+	if (!PAGE_ALIGNED(pa) || !PAGE_ALIGNED(epa))
+		return -EINVAL;
+	if (epa <= pa)
+		return -ERANGE;
+	if (hv_vsm_hits_regions(hv_vsm_vtl1_ram, hv_vsm_nr_vtl1_ram, pa, epa))
+		return -EACCES;
+	if (!hv_vsm_in_regions(hv_vsm_vtl0_ram, hv_vsm_nr_vtl0_ram, pa, epa))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * hv_vsm_map_vtl0_page() - Map one checked VTL0 page into VTL1
+ * @pa: page address, already accepted by hv_vsm_check_vtl0_range()
+ *
+ * Return: the mapping, or NULL.
+ */
+void *hv_vsm_map_vtl0_page(phys_addr_t pa)
+{
+	return memremap(pa, PAGE_SIZE, MEMREMAP_WB);
+}
+
+/**
+ * hv_vsm_unmap_vtl0_page() - Undo hv_vsm_map_vtl0_page()
+ * @va: the mapping
+ */
+void hv_vsm_unmap_vtl0_page(void *va)
+{
+	memunmap(va);
+}
+
+/*
+ * Copy the chain starting at @head into a VTL1 array of @nranges ranges.
+ * The chain must hold exactly @nranges ranges, in at most
+ * HV_VSM_MAX_LIST_PAGES distinct pages.
+ */
+static int hv_vsm_copy_list(u64 head, u64 nranges, struct heki_range **out)
+{
+	struct heki_page *hdr;
+	struct heki_range *ranges;
+	phys_addr_t *seen;
+	unsigned int pages = 0, i;
+	u64 got = 0, pa = head;
+	int ret = 0;
+
+	if (!nranges)
+		return -EINVAL;
+	if (nranges > HV_VSM_MAX_RANGES)
+		return -E2BIG;
+
+	ranges = kvmalloc_array(nranges, sizeof(*ranges), GFP_KERNEL);
+	seen = kmalloc_array(HV_VSM_MAX_LIST_PAGES, sizeof(*seen), GFP_KERNEL);
+	hdr = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!ranges || !seen || !hdr) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	while (got < nranges) {
+		void *va;
+
+		if (!pa) {
+			ret = -EINVAL;	/* chain shorter than announced */
+			goto out;
+		}
+		ret = hv_vsm_check_vtl0_range(pa, pa + PAGE_SIZE);
+		if (ret)
+			goto out;
+		for (i = 0; i < pages; i++) {
+			if (seen[i] == pa) {
+				ret = -ELOOP;
+				goto out;
+			}
+		}
+		if (pages == HV_VSM_MAX_LIST_PAGES) {
+			ret = -E2BIG;
+			goto out;
+		}
+		seen[pages++] = pa;
+
+		va = hv_vsm_map_vtl0_page(pa);
+		if (!va) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		memcpy(hdr, va, PAGE_SIZE);
+		hv_vsm_unmap_vtl0_page(va);
+
+		if (!hdr->nranges || hdr->nranges > HEKI_MAX_RANGES ||
+		    hdr->nranges > nranges - got) {
+			ret = -EINVAL;
+			goto out;
+		}
+		memcpy(&ranges[got], hdr->ranges,
+		       hdr->nranges * sizeof(*ranges));
+		got += hdr->nranges;
+		pa = hdr->next_pa;
+	}
+	if (pa)
+		ret = -EINVAL;	/* chain longer than announced */
+out:
+	kfree(hdr);
+	kfree(seen);
+	if (ret)
+		kvfree(ranges);
+	else
+		*out = ranges;
+	return ret;
+}
+
+static int hv_vsm_cmp_range(const void *a, const void *b)
+{
+	const struct heki_range *ra = a, *rb = b;
+
+	if (ra->pa == rb->pa)
+		return 0;
+	return ra->pa < rb->pa ? -1 : 1;
+}
+
+/* Check every range and that no two ranges overlap. */
+static int hv_vsm_check_ranges(const struct heki_range *ranges, u64 n,
+			       int (*check_attr)(unsigned long attr))
+{
+	struct heki_range *sorted;
+	u64 i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = hv_vsm_check_vtl0_range(ranges[i].pa, ranges[i].epa);
+		if (ret)
+			return ret;
+		ret = check_attr(ranges[i].attributes);
+		if (ret)
+			return ret;
+	}
+
+	sorted = kvmalloc_array(n, sizeof(*sorted), GFP_KERNEL);
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, ranges, n * sizeof(*sorted));
+	sort(sorted, n, sizeof(*sorted), hv_vsm_cmp_range, NULL);
+	for (i = 1; i < n && !ret; i++)
+		if (sorted[i].pa < sorted[i - 1].epa)
+			ret = -EEXIST;
+	kvfree(sorted);
+	return ret;
+}
+
+/*
+ * Set the VTL1 protections for VTL0 on @npages pages from @pfn. Only called
+ * with ranges already checked.
+ */
+static int hv_vsm_modify_protection(u64 pfn, u64 npages, u32 flags)
+{
+	struct hv_input_modify_vtl_protection_mask *input;
+	unsigned long irq_flags;
+	u64 status, i, n;
+
+	while (npages) {
+		n = min_t(u64, npages, HV_VSM_PFNS_PER_CALL);
+
+		local_irq_save(irq_flags);
+		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+		memset(input, 0, sizeof(*input));
+		input->partition_id = HV_PARTITION_ID_SELF;
+		input->map_flags = flags;
+		input->target_vtl.use_target_vtl = 1;
+		input->target_vtl.target_vtl = HV_VTL_SECURE;
+		for (i = 0; i < n; i++)
+			input->gpa_page_list[i] = pfn + i;
+		status = hv_do_rep_hypercall(HVCALL_MODIFY_VTL_PROTECTION_MASK,
+					     n, 0, input, NULL);
+		local_irq_restore(irq_flags);
+
+		if (!hv_result_success(status)) {
+			pr_err("HvCallModifyVtlProtectionMask(%#llx, %llu, %#x): %#llx\n",
+			       pfn, n, flags, status);
+			return -EIO;
+		}
+		pfn += n;
+		npages -= n;
+	}
+	return 0;
+}
+
+/**
+ * hv_vsm_protect_self() - Deny VTL0 any access to VTL1 memory
+ *
+ * Enables VTL protections for the partition, with full access by default,
+ * then removes every access to the VTL1 reservation.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hv_vsm_protect_self(void)
+{
+	union hv_register_vsm_partition_config config = {
+		.enable_vtl_protection = 1,
+		.default_vtl_protection_mask = HV_MAP_GPA_PERMISSIONS_MASK,
+	};
+	unsigned int i;
+	int ret;
+
+	ret = hv_vsm_set_vp_reg64(HV_VSM_INPUT_SELF,
+				  HV_REGISTER_VSM_PARTITION_CONFIG,
+				  config.as_uint64);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < hv_vsm_nr_vtl1_ram; i++) {
+		u64 start = PFN_DOWN(hv_vsm_vtl1_ram[i].start);
+		u64 end = PFN_UP(hv_vsm_vtl1_ram[i].end);
+
+		ret = hv_vsm_modify_protection(start, end - start,
+					       HV_MAP_GPA_PERMISSIONS_NONE);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int hv_vsm_check_mem_attr(unsigned long attr)
+{
+	if (attr & ~HEKI_ATTR_MEM_MASK)
+		return -EINVAL;
+	/* The hypervisor cannot grant write or execute without read. */
+	if ((attr & (HEKI_ATTR_MEM_WRITE | HEKI_ATTR_MEM_EXEC)) &&
+	    !(attr & HEKI_ATTR_MEM_READ))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * With MBEC, kernel and user execution are separate permissions. Readable
+ * pages stay user-executable (user space integrity is VTL0's own business);
+ * kernel execution is only granted where VTL0 maps kernel code.
+ */
+static u32 hv_vsm_heki_to_hv(unsigned long attr)
+{
+	u32 flags = 0;
+
+	if (attr & HEKI_ATTR_MEM_READ)
+		flags |= HV_MAP_GPA_READABLE | HV_MAP_GPA_USER_EXECUTABLE;
+	if (attr & HEKI_ATTR_MEM_WRITE)
+		flags |= HV_MAP_GPA_WRITABLE;
+	if (attr & HEKI_ATTR_MEM_EXEC)
+		flags |= HV_MAP_GPA_KERNEL_EXECUTABLE;
+	return flags;
+}
+
+/**
+ * hv_vsm_protect_memory() - PROTECT_MEMORY
+ * @head_pa: GPA of the first list page
+ * @nranges: number of ranges in the chain
+ *
+ * Return: 0, -EPERM after end of boot, the errno of the first invalid part
+ * of the request (nothing applied then), or -EIO if the hypervisor refused
+ * a change.
+ */
+long hv_vsm_protect_memory(u64 head_pa, u64 nranges)
+{
+	struct heki_range *ranges;
+	u64 i;
+	int ret;
+
+	guard(mutex)(&hv_vsm_state_lock);
+	if (hv_vsm_end_of_boot)
+		return -EPERM;
+
+	ret = hv_vsm_copy_list(head_pa, nranges, &ranges);
+	if (ret)
+		return ret;
+	ret = hv_vsm_check_ranges(ranges, nranges, hv_vsm_check_mem_attr);
+	for (i = 0; i < nranges && !ret; i++)
+		ret = hv_vsm_modify_protection(PFN_DOWN(ranges[i].pa),
+					       PFN_DOWN(ranges[i].epa - ranges[i].pa),
+					       hv_vsm_heki_to_hv(ranges[i].attributes));
+	kvfree(ranges);
+	return ret;
+}
+
+static int hv_vsm_check_kdata_attr(unsigned long attr)
+{
+	return attr < HEKI_KDATA_MAX ? 0 : -EINVAL;
+}
+
+static int hv_vsm_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa)
+{
+	for (; pa < epa; pa += PAGE_SIZE, dst += PAGE_SIZE) {
+		void *va = hv_vsm_map_vtl0_page(pa);
+
+		if (!va)
+			return -ENOMEM;
+		memcpy(dst, va, PAGE_SIZE);
+		hv_vsm_unmap_vtl0_page(va);
+	}
+	return 0;
+}
+
+/**
+ * hv_vsm_load_kdata() - LOAD_KDATA
+ * @head_pa: GPA of the first list page
+ * @nranges: number of ranges in the chain
+ *
+ * Copies each kind of kernel data (the ranges of one type, in list order)
+ * into VTL1, where it stays for the checks that need it.
+ *
+ * Return: 0, -EPERM after end of boot, -EALREADY if already loaded, -E2BIG
+ * if the data exceeds HV_VSM_KDATA_MAX_SIZE, or the errno of the first
+ * invalid part of the request; nothing is kept on error.
+ */
+long hv_vsm_load_kdata(u64 head_pa, u64 nranges)
+{
+	struct hv_vsm_kdata kdata[HEKI_KDATA_MAX] = {};
+	size_t total = 0, off[HEKI_KDATA_MAX] = {};
+	struct heki_range *ranges;
+	unsigned int t;
+	u64 i;
+	int ret;
+
+	guard(mutex)(&hv_vsm_state_lock);
+	if (hv_vsm_end_of_boot)
+		return -EPERM;
+	if (hv_vsm_kdata_loaded)
+		return -EALREADY;
+
+	ret = hv_vsm_copy_list(head_pa, nranges, &ranges);
+	if (ret)
+		return ret;
+	ret = hv_vsm_check_ranges(ranges, nranges, hv_vsm_check_kdata_attr);
+	if (ret)
+		goto out;
+
+	for (i = 0; i < nranges; i++) {
+		size_t len = ranges[i].epa - ranges[i].pa;
+
+		total += len;
+		kdata[ranges[i].attributes].size += len;
+	}
+	if (total > HV_VSM_KDATA_MAX_SIZE) {
+		ret = -E2BIG;
+		goto out;
+	}
+	for (t = 0; t < HEKI_KDATA_MAX; t++) {
+		if (!kdata[t].size)
+			continue;
+		kdata[t].data = vmalloc(kdata[t].size);
+		if (!kdata[t].data) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	for (i = 0; i < nranges && !ret; i++) {
+		t = ranges[i].attributes;
+		ret = hv_vsm_copy_in(kdata[t].data + off[t], ranges[i].pa,
+				     ranges[i].epa);
+		off[t] += ranges[i].epa - ranges[i].pa;
+	}
+	if (!ret) {
+		memcpy(hv_vsm_kdata, kdata, sizeof(kdata));
+		hv_vsm_kdata_loaded = true;
+	}
+out:
+	if (ret)
+		for (t = 0; t < HEKI_KDATA_MAX; t++)
+			vfree(kdata[t].data);
+	kvfree(ranges);
+	return ret;
+}
