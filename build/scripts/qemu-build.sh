@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Build the Hyper-V/VSM emulator: Debian trixie's QEMU 10.0 source package
+# + qemu/patches/*.patch (applied in name order) + qemu/overlay/ (new files),
+# target x86_64-softmmu only.  Skips everything when nothing changed.
+#
+# Environment: OUT (default out), CACHE (default ~/.cache/heki),
+#              QEMU_JOBS (default 2; the build runs under nice).
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+OUT=${OUT:-out}
+CACHE=${CACHE:-$HOME/.cache/heki}
+jobs=${QEMU_JOBS:-2}
+q=$(mkdir -p "$OUT/qemu" && cd "$OUT/qemu" && pwd)
+cache=$CACHE/qemu
+bin=$q/build/qemu-system-x86_64
+python=/usr/bin/python3
+
+# What the result depends on.
+inputs_hash() {
+	(cd "$top" && find qemu/patches qemu/overlay -type f | LC_ALL=C sort |
+		while read -r f; do echo "== $f"; cat "$f"; done
+	 cat "$top/build/scripts/qemu-build.sh") | sha256sum | cut -d' ' -f1
+}
+hash=$(inputs_hash)
+if [ -x "$bin" ] && [ "$(cat "$q/.heki-stamp" 2>/dev/null)" = "$hash" ]; then
+	echo "  QEMU    up to date ($OUT/qemu/build/qemu-system-x86_64)"
+	exit 0
+fi
+
+# ---- host build dependencies (meson comes from trixie, see below) -------
+need=()
+command -v ninja >/dev/null || need+=(ninja-build)
+command -v flex >/dev/null || need+=(flex)
+command -v bison >/dev/null || need+=(bison)
+command -v dpkg-source >/dev/null || need+=(dpkg-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+[ -x "$python" ] || need+=(python3)
+"$python" -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+for p in glib-2.0:libglib2.0-dev pixman-1:libpixman-1-dev; do
+	pkg-config --exists "${p%%:*}" 2>/dev/null || need+=("${p#*:}")
+done
+[ -e /usr/include/libfdt.h ] || need+=(libfdt-dev)
+if [ ${#need[@]} -gt 0 ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "  APT     install ${need[*]}"
+		apt-get install -y -q "${need[@]}" >/dev/null
+	else
+		echo "qemu-build: missing build dependencies; run as root:" >&2
+		echo "  apt-get install -y ${need[*]}" >&2
+		exit 1
+	fi
+fi
+
+# ---- downloads (private apt configuration, cached) -----------------------
+mkdir -p "$cache"
+aptx() {
+	local opts
+	mapfile -t opts < <("$top/build/scripts/apt-private.sh" "$CACHE/apt")
+	(cd "$cache" && apt-get -q "${opts[@]}" "$@" 2>&1 |
+		grep -v -e '^W: Download is performed unsandboxed' >&2 || true)
+}
+dsc=$(ls "$cache"/qemu_*.dsc 2>/dev/null | sort -V | tail -n1 || true)
+if [ -z "$dsc" ]; then
+	echo "  FETCH   qemu source package (trixie)"
+	aptx source --download-only qemu
+	dsc=$(ls "$cache"/qemu_*.dsc | sort -V | tail -n1)
+fi
+for pkg in meson seabios qemu-system-data; do
+	if ! ls "$cache/${pkg}"_*_all.deb >/dev/null 2>&1; then
+		echo "  FETCH   $pkg (trixie)"
+		aptx download "$pkg"
+	fi
+done
+debof() { ls "$cache/$1"_*_all.deb | sort -V | tail -n1; }
+
+# ---- meson >= 1.5 and firmware, extracted locally -------------------------
+if [ ! -d "$q/meson/usr/lib/python3/dist-packages/mesonbuild" ]; then
+	rm -rf "$q/meson" && dpkg-deb -x "$(debof meson)" "$q/meson"
+fi
+if [ ! -f "$q/firmware/bios-256k.bin" ]; then
+	rm -rf "$q/firmware" "$q/fw.tmp"
+	dpkg-deb -x "$(debof seabios)" "$q/fw.tmp"
+	dpkg-deb -x "$(debof qemu-system-data)" "$q/fw.tmp"
+	mkdir -p "$q/firmware"
+	cp -a "$q/fw.tmp/usr/share/qemu/." "$q/firmware/"
+	cp -a "$q/fw.tmp/usr/share/seabios/." "$q/firmware/"
+	rm -rf "$q/fw.tmp"
+fi
+
+# ---- source tree: pristine (Debian patches applied) + ours ---------------
+base=$(basename "$dsc" .dsc)
+if [ "$(cat "$q/pristine/.heki-dsc" 2>/dev/null)" != "$base" ]; then
+	echo "  EXTRACT $base"
+	rm -rf "$q/pristine" "$q/src" "$q/build" "$q/.heki-managed"
+	# apt already checked the files against the signed Sources index.
+	dpkg-source -q --no-check -x "$dsc" "$q/pristine" >/dev/null
+	echo "$base" > "$q/pristine/.heki-dsc"
+fi
+if [ ! -d "$q/src" ]; then
+	cp -a "$q/pristine" "$q/src"
+fi
+
+# Stage every file our changes touch, then copy only what differs so that
+# ninja rebuilds just the affected objects.
+stage=$q/stage
+rm -rf "$stage" && mkdir -p "$stage"
+managed=$(
+	for p in qemu/patches/*.patch; do
+		[ -e "$p" ] && sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"
+	done
+	(cd qemu/overlay && find . -type f | sed 's|^\./||')
+)
+managed=$(echo "$managed" | LC_ALL=C sort -u)
+for f in $managed; do
+	if [ -f "$q/pristine/$f" ]; then
+		mkdir -p "$stage/$(dirname "$f")"
+		cp -p "$q/pristine/$f" "$stage/$f"
+	fi
+done
+for p in qemu/patches/*.patch; do
+	[ -e "$p" ] || continue
+	if ! patch -d "$stage" -p1 -s --no-backup-if-mismatch < "$p"; then
+		echo "qemu-build: $p does not apply" >&2
+		exit 1
+	fi
+done
+cp -r qemu/overlay/. "$stage/"
+for f in $managed; do
+	if ! cmp -s "$stage/$f" "$q/src/$f"; then
+		mkdir -p "$q/src/$(dirname "$f")"
+		cp "$stage/$f" "$q/src/$f"
+	fi
+done
+# Files we managed before but no longer change: back to pristine.
+for f in $(cat "$q/.heki-managed" 2>/dev/null); do
+	case $'\n'"$managed"$'\n' in *$'\n'"$f"$'\n'*) continue ;; esac
+	if [ -f "$q/pristine/$f" ]; then
+		cmp -s "$q/pristine/$f" "$q/src/$f" || cp "$q/pristine/$f" "$q/src/$f"
+	else
+		rm -f "$q/src/$f"
+	fi
+done
+echo "$managed" > "$q/.heki-managed"
+rm -rf "$stage"
+
+# ---- configure and build -------------------------------------------------
+export PYTHONPATH=$q/meson/usr/lib/python3/dist-packages
+config=(--python="$python" --target-list=x86_64-softmmu
+	--without-default-features
+	--enable-tcg --disable-kvm --disable-docs --disable-werror
+	--disable-download --disable-install-blobs --enable-fdt=system
+	--firmwarepath="$q/firmware" --enable-trace-backends=log)
+if [ ! -f "$q/build/build.ninja" ] ||
+   [ "$(cat "$q/build/.heki-config" 2>/dev/null)" != "${config[*]}" ]; then
+	echo "  CONFIG  qemu x86_64-softmmu (TCG)"
+	rm -rf "$q/build" && mkdir -p "$q/build"
+	if ! (cd "$q/build" && nice "$q/src/configure" "${config[@]}" > configure.log 2>&1); then
+		tail -n 30 "$q/build/configure.log" >&2
+		exit 1
+	fi
+	# The venv configure made must keep finding the extracted meson.
+	site=$(echo "$q"/build/pyvenv/lib/python3*/site-packages)
+	echo "$PYTHONPATH" > "$site/heki-meson.pth"
+	echo "${config[*]}" > "$q/build/.heki-config"
+fi
+echo "  NINJA   qemu-system-x86_64 (-j$jobs)"
+if ! (cd "$q/build" && nice ninja -j"$jobs" qemu-system-x86_64 > ninja.log 2>&1); then
+	grep -E -A5 'error|FAILED' "$q/build/ninja.log" | head -n 60 >&2
+	exit 1
+fi
+echo "$hash" > "$q/.heki-stamp"
+echo "  QEMU    $OUT/qemu/build/qemu-system-x86_64"
