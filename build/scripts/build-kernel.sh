@@ -28,7 +28,7 @@ obj=$(readlink -f "$obj")
 . "$(dirname "$0")/ccache-env.sh" "$obj"
 export KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-2026-01-01}"
 export KBUILD_BUILD_USER=heki KBUILD_BUILD_HOST=heki
-kmake=(make -s -C "$src" O="$obj" ARCH=x86_64 CC="$cc" HOSTCC=gcc)
+kmake=(make -C "$src" O="$obj" ARCH=x86_64 CC="$cc" HOSTCC=gcc)
 jobs=${JOBS:-$(nproc)}
 
 # Hash of everything the configuration depends on.
@@ -37,10 +37,10 @@ confhash=$( (cat "${frags[@]}"; cd "$src" &&
 	     sort -z | xargs -0 -r cat) | sha256sum | cut -d' ' -f1)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.heki-confhash" 2>/dev/null)" != "$confhash" ]; then
 	echo "  CONFIG  $(basename "$obj"): tinyconfig + ${*##*/}"
-	"${kmake[@]}" tinyconfig >/dev/null
+	"${kmake[@]}" -s tinyconfig >/dev/null
 	(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
 		"$obj/.config" "${frags[@]}" >/dev/null)
-	"${kmake[@]}" olddefconfig >/dev/null
+	"${kmake[@]}" -s olddefconfig >/dev/null
 	bad=0
 	while IFS= read -r line; do
 		case "$line" in
@@ -69,4 +69,4 @@ fi
 
 echo "  MAKE    $(basename "$obj"): $targets"
 # shellcheck disable=SC2086
-"${kmake[@]}" -j"$jobs" $targets
+"${kmake[@]}" -j"$jobs" --no-print-directory $targets
