@@ -154,7 +154,7 @@ config=(--python="$python" --target-list=x86_64-softmmu
 	--without-default-features
 	--enable-tcg --disable-kvm --disable-docs --disable-werror
 	--disable-download --disable-install-blobs --enable-fdt=system
-	--firmwarepath="$q/firmware" --enable-trace-backends=log)
+	--enable-trace-backends=log)
 if [ ! -f "$q/build/build.ninja" ] ||
    [ "$(cat "$q/build/.heki-config" 2>/dev/null)" != "${config[*]}" ]; then
 	echo "  CONFIG  qemu x86_64-softmmu (TCG)"
@@ -173,5 +173,12 @@ if ! (cd "$q/build" && nice ninja -j"$jobs" qemu-system-x86_64 > ninja.log 2>&1)
 	grep -E -A5 'error|FAILED' "$q/build/ninja.log" | head -n 60 >&2
 	exit 1
 fi
+# A binary run from the build tree looks for firmware in its qemu-bundle
+# data directory: link the extracted SeaBIOS and option ROMs there.
+datadir=$(echo "$q"/build/qemu-bundle/usr/local/share/qemu)
+mkdir -p "$datadir"
+for f in "$q"/firmware/*; do
+	[ -e "$datadir/${f##*/}" ] || ln -s "$f" "$datadir/${f##*/}"
+done
 echo "$hash" > "$q/.heki-stamp"
 echo "  QEMU    $OUT/qemu/build/qemu-system-x86_64"

@@ -300,6 +300,7 @@ typedef struct HvVsmVp {
     int active_vtl;
     HvVtlState vtl[HV_NUM_VTLS];
     bool vtl1_started;
+    bool vtl0_started;          /* by HvCallStartVirtualProcessor */
     /* HvRegisterPendingEvent0 for VTL 0, injected on its next entry */
     uint64_t pending_event[2];
 } HvVsmVp;
@@ -1805,6 +1806,22 @@ static void start_vp_work(CPUState *cs, run_on_cpu_data data)
     g_free(w);
 }
 
+/*
+ * VTL 0 of a VP can be started while it is not running: waiting for a
+ * startup IPI, or parked by firmware (halted with interrupts disabled),
+ * and only once.
+ */
+static bool vp_vtl0_startable(HvVsmVp *vp)
+{
+    CPUX86State *env = vp_env(vp);
+
+    if (vp->vtl0_started || vp->active_vtl != 0) {
+        return false;
+    }
+    return APIC_COMMON(vp->vtl[0].apic)->wait_for_sipi ||
+           (CPU(vp->cpu)->halted && !(env->eflags & IF_MASK));
+}
+
 static uint16_t hc_start_vp(HvCallCtx *c)
 {
     uint32_t index = ldl_le_p(c->in + 8);
@@ -1840,14 +1857,14 @@ static uint16_t hc_start_vp(HvCallCtx *c)
         return HV_STATUS_INVALID_VTL_STATE;
     }
     if ((target == 1 && vp->vtl1_started) ||
-        (target == 0 && !APIC_COMMON(vp->vtl[0].apic)->wait_for_sipi)) {
+        (target == 0 && !vp_vtl0_startable(vp))) {
         qemu_mutex_unlock(&part.lock);
         return HV_STATUS_INVALID_VP_STATE;
     }
     if (target == 1) {
         vp->vtl1_started = true;    /* claimed; the work item completes it */
     } else {
-        APIC_COMMON(vp->vtl[0].apic)->wait_for_sipi = 0;
+        vp->vtl0_started = true;
     }
     qemu_mutex_unlock(&part.lock);
 
@@ -2222,9 +2239,11 @@ static void vtl_return(CPUX86State *env, HvVsmVp *vp, int insn_len,
         env->regs[R_ECX] = le64_to_cpu(regs[1]);
     }
     /* A pending VTL 1 interrupt brings us straight back. */
+    bql_lock();
     if (apic_hv_irq_pending(v1->apic) > 0) {
         cpu_interrupt(CPU(vp->cpu), CPU_INTERRUPT_HV_VTL);
     }
+    bql_unlock();
     inject_pending_event(vp);
 }
 
@@ -2397,6 +2416,7 @@ void hv_vsm_reset(X86CPU *cpu)
     cpu->apic_state = vp->vtl[0].apic;
     vp->active_vtl = 0;
     vp->vtl1_started = false;
+    vp->vtl0_started = false;
     vp->pending_event[0] = vp->pending_event[1] = 0;
     for (i = 0; i < HV_NUM_VTLS; i++) {
         HvVtlState *v = &vp->vtl[i];
