@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hypervisor-Enforced Kernel Integrity (HEKI) - private definitions
+ */
+
+#ifndef _SECURITY_HEKI_HEKI_H
+#define _SECURITY_HEKI_HEKI_H
+
+#include <linux/heki.h>
+#include <linux/rbtree.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/**
+ * struct heki_run - Pages sharing the same permission counters
+ * @node: Node in &heki_counters.root, ordered by @start.
+ * @next_free: Link in &heki_counters.free while the run is unused.
+ * @start: First page frame of the run.
+ * @end: One past the last page frame of the run.
+ * @count: Number of mappings granting read, write and execute.
+ *
+ * A run never has all of its counters at zero: pages that no mapping grants
+ * anything are simply not stored.
+ */
+struct heki_run {
+	union {
+		struct rb_node node;
+		struct heki_run *next_free;
+	};
+	unsigned long start;
+	unsigned long end;
+	unsigned int count[3];
+};
+
+/**
+ * struct heki_counters - Permission counters of all page frames
+ * @root: Runs, ordered and non-overlapping.
+ * @nr_runs: Number of runs in @root.
+ * @free: Spare runs, so that updates never allocate with the lock held.
+ * @nr_free: Number of runs in @free.
+ * @lost: Updates dropped because memory for runs was missing.
+ * @underflows: Decrements of a counter that was already zero.
+ *
+ * The structure grows with the number of runs of pages with equal counters,
+ * not with the amount of memory. The caller serialises access.
+ */
+struct heki_counters {
+	struct rb_root root;
+	unsigned long nr_runs;
+	struct heki_run *free;
+	unsigned long nr_free;
+	unsigned long lost;
+	unsigned long underflows;
+};
+
+/* Called for each maximal run of pages with the same cumulative permission. */
+typedef int (*heki_segment_fn)(void *data, unsigned long start,
+			       unsigned long end, unsigned long perms);
+
+void heki_counters_init(struct heki_counters *c);
+void heki_counters_destroy(struct heki_counters *c);
+int heki_counters_update(struct heki_counters *c, spinlock_t *lock,
+			 unsigned long pfn, unsigned long npages,
+			 unsigned long old_perms, unsigned long new_perms);
+unsigned long heki_counters_perms(struct heki_counters *c, unsigned long pfn,
+				  unsigned long npages);
+unsigned int heki_counters_count(struct heki_counters *c, unsigned long pfn,
+				 unsigned long perm);
+int heki_counters_for_each(struct heki_counters *c, heki_segment_fn fn,
+			   void *data);
+size_t heki_counters_bytes(struct heki_counters *c);
+
+/**
+ * enum heki_request_type - What a request list carries
+ * @HEKI_REQ_MEMORY: Attributes are HEKI_ATTR_MEM_* bits.
+ * @HEKI_REQ_KDATA: Attributes are an &enum heki_kdata_type.
+ */
+enum heki_request_type {
+	HEKI_REQ_MEMORY,
+	HEKI_REQ_KDATA,
+};
+
+/**
+ * struct heki_request - A chained list of &struct heki_page being built
+ * @type: What the attributes of the ranges mean.
+ * @gfp: Allocation flags for list pages.
+ * @head: First list page, NULL while the request is empty.
+ * @tail: Last list page.
+ * @nranges: Ranges in the whole chain.
+ * @npages: List pages in the chain.
+ */
+struct heki_request {
+	enum heki_request_type type;
+	gfp_t gfp;
+	struct heki_page *head;
+	struct heki_page *tail;
+	unsigned long nranges;
+	unsigned long npages;
+};
+
+void heki_request_init(struct heki_request *req, enum heki_request_type type,
+		       gfp_t gfp);
+int heki_request_add(struct heki_request *req, unsigned long va,
+		     phys_addr_t pa, phys_addr_t epa, unsigned long attributes);
+phys_addr_t heki_request_head_pa(const struct heki_request *req);
+void heki_request_free(struct heki_request *req);
+
+/**
+ * enum heki_state - Where the HEKI core stands
+ * @HEKI_STATE_DISABLED: Disabled on the command line (heki=off).
+ * @HEKI_STATE_NO_BACKEND: No hypervisor backend registered.
+ * @HEKI_STATE_ACTIVE: A backend is registered, boot is not finished.
+ * @HEKI_STATE_SEALED: The backend accepted the end of boot.
+ */
+enum heki_state {
+	HEKI_STATE_DISABLED,
+	HEKI_STATE_NO_BACKEND,
+	HEKI_STATE_ACTIVE,
+	HEKI_STATE_SEALED,
+};
+
+/**
+ * struct heki_span - Page frames whose permissions are frozen
+ * @start: First page frame.
+ * @end: One past the last page frame.
+ * @perms: Cumulative permission when the span was sealed.
+ */
+struct heki_span {
+	unsigned long start;
+	unsigned long end;
+	unsigned long perms;
+};
+
+#define HEKI_MAX_SPANS	4
+#define HEKI_MAX_SITES	32
+
+/**
+ * struct heki_core - State of one HEKI instance
+ * @lock: Protects everything below; taken with interrupts disabled because
+ *        the page attribute hooks may run in any context.
+ * @hv: Registered backend, or NULL.
+ * @state: Current &enum heki_state.
+ * @tracking: Counters follow mapping changes.
+ * @sealed: End of boot passed: immutable spans can only be narrowed.
+ * @ram_only: Only send System RAM to the backend (false in tests).
+ * @counters: Permission counters.
+ * @spans: Immutable spans.
+ * @nr_spans: Entries used in @spans.
+ * @refused: Changes refused because they widened an immutable span.
+ * @sites: Call sites already logged for a refusal.
+ * @nr_sites: Entries used in @sites.
+ */
+struct heki_core {
+	spinlock_t lock;	/* see above */
+	struct heki_hypervisor *hv;
+	enum heki_state state;
+	bool tracking;
+	bool sealed;
+	bool ram_only;
+	struct heki_counters counters;
+	struct heki_span spans[HEKI_MAX_SPANS];
+	unsigned int nr_spans;
+	unsigned long refused;
+	unsigned long sites[HEKI_MAX_SITES];
+	unsigned int nr_sites;
+};
+
+void heki_core_init(struct heki_core *core, bool enabled);
+void heki_core_destroy(struct heki_core *core);
+int heki_core_register(struct heki_core *core, struct heki_hypervisor *hv);
+void heki_core_account(struct heki_core *core, unsigned long pfn,
+		       unsigned long npages, unsigned long old_perms,
+		       unsigned long new_perms);
+unsigned long heki_core_widening(struct heki_core *core, unsigned long pfn,
+				 unsigned long npages, unsigned long perms);
+int heki_core_refuse(struct heki_core *core, unsigned long pfn,
+		     unsigned long npages, unsigned long widened,
+		     unsigned long site);
+int heki_core_seal(struct heki_core *core, const struct heki_span *spans,
+		   unsigned int nr_spans);
+int heki_core_build_protect(struct heki_core *core, struct heki_request *req);
+int heki_core_protect(struct heki_core *core);
+int heki_core_load_kdata(struct heki_core *core, struct heki_request *req);
+int heki_core_finish_boot(struct heki_core *core);
+int heki_core_read_violations(struct heki_core *core,
+			      struct heki_violation *buf, unsigned int max);
+const char *heki_state_name(enum heki_state state);
+
+extern struct heki_core heki_core;
+
+int heki_securityfs_init(void);
+
+#endif /* _SECURITY_HEKI_HEKI_H */

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypervisor-Enforced Kernel Integrity (HEKI) - status in securityfs
+ *
+ * The files under <securityfs>/heki/ are described in
+ * Documentation/security/heki.rst.
+ */
+
+#define pr_fmt(fmt) "heki: " fmt
+
+#include <linux/fs.h>
+#include <linux/security.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "heki.h"
+
+/* Violation records read at once. */
+#define MAX_VIOLATIONS	64
+
+static int backend_show(struct seq_file *m, void *v)
+{
+	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
+
+	seq_printf(m, "%s\n", hv ? hv->name : "none");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(backend);
+
+static int state_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%s\n", heki_state_name(READ_ONCE(heki_core.state)));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(state);
+
+struct perm_stats {
+	unsigned long ranges[HEKI_PERM_MASK + 1];
+	unsigned long pages[HEKI_PERM_MASK + 1];
+};
+
+static int count_segment(void *data, unsigned long start, unsigned long end,
+			 unsigned long perms)
+{
+	struct perm_stats *stats = data;
+
+	stats->ranges[perms]++;
+	stats->pages[perms] += end - start;
+	return 0;
+}
+
+static int permissions_show(struct seq_file *m, void *v)
+{
+	struct perm_stats *stats;
+	unsigned long perms;
+
+	stats = kzalloc_obj(*stats);
+	if (!stats)
+		return -ENOMEM;
+
+	spin_lock_irq(&heki_core.lock);
+	heki_counters_for_each(&heki_core.counters, count_segment, stats);
+	spin_unlock_irq(&heki_core.lock);
+
+	for (perms = 1; perms <= HEKI_PERM_MASK; perms++)
+		seq_printf(m, "%c%c%c %lu %lu\n",
+			   perms & HEKI_ATTR_MEM_READ ? 'r' : '-',
+			   perms & HEKI_ATTR_MEM_WRITE ? 'w' : '-',
+			   perms & HEKI_ATTR_MEM_EXEC ? 'x' : '-',
+			   stats->ranges[perms], stats->pages[perms]);
+	kfree(stats);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(permissions);
+
+static int counters_show(struct seq_file *m, void *v)
+{
+	struct heki_counters *c = &heki_core.counters;
+	unsigned long runs, lost, underflows;
+	bool tracking;
+	size_t bytes;
+
+	spin_lock_irq(&heki_core.lock);
+	tracking = heki_core.tracking;
+	runs = c->nr_runs;
+	bytes = heki_counters_bytes(c);
+	lost = c->lost;
+	underflows = c->underflows;
+	spin_unlock_irq(&heki_core.lock);
+
+	seq_printf(m, "tracking %d\n", tracking);
+	seq_printf(m, "runs %lu\n", runs);
+	seq_printf(m, "memory_bytes %zu\n", bytes);
+	seq_printf(m, "lost %lu\n", lost);
+	seq_printf(m, "underflows %lu\n", underflows);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(counters);
+
+static int refused_show(struct seq_file *m, void *v)
+{
+	unsigned long refused;
+
+	spin_lock_irq(&heki_core.lock);
+	refused = heki_core.refused;
+	spin_unlock_irq(&heki_core.lock);
+	seq_printf(m, "%lu\n", refused);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(refused);
+
+static const char *const violation_names[HEKI_VIOLATION_MAX] = {
+	[HEKI_VIOLATION_MEM_READ] = "mem_read",
+	[HEKI_VIOLATION_MEM_WRITE] = "mem_write",
+	[HEKI_VIOLATION_MEM_EXEC] = "mem_exec",
+	[HEKI_VIOLATION_CR0] = "cr0",
+	[HEKI_VIOLATION_CR4] = "cr4",
+	[HEKI_VIOLATION_MSR] = "msr",
+	[HEKI_VIOLATION_GDTR] = "gdtr",
+	[HEKI_VIOLATION_IDTR] = "idtr",
+	[HEKI_VIOLATION_LDTR] = "ldtr",
+	[HEKI_VIOLATION_TR] = "tr",
+};
+
+static int violations_show(struct seq_file *m, void *v)
+{
+	struct heki_violation *buf;
+	int i, nr;
+
+	buf = kzalloc_objs(*buf, MAX_VIOLATIONS);
+	if (!buf)
+		return -ENOMEM;
+	nr = heki_core_read_violations(&heki_core, buf, MAX_VIOLATIONS);
+	for (i = 0; i < nr && i < MAX_VIOLATIONS; i++) {
+		const struct heki_violation *rec = &buf[i];
+
+		if (rec->type && rec->type < HEKI_VIOLATION_MAX)
+			seq_printf(m, "%s", violation_names[rec->type]);
+		else
+			seq_printf(m, "unknown:%u", rec->type);
+		seq_printf(m, " vp=%u rip=%#llx addr=%#llx value=%#llx count=%llu\n",
+			   rec->vp, rec->rip, rec->addr, rec->value,
+			   rec->count);
+	}
+	kfree(buf);
+	return nr < 0 ? nr : 0;
+}
+DEFINE_SHOW_ATTRIBUTE(violations);
+
+static const struct {
+	const char *name;
+	const struct file_operations *fops;
+} files[] = {
+	{ "backend", &backend_fops },
+	{ "state", &state_fops },
+	{ "permissions", &permissions_fops },
+	{ "counters", &counters_fops },
+	{ "refused", &refused_fops },
+	{ "violations", &violations_fops },
+};
+
+/**
+ * heki_securityfs_init() - Create the HEKI status files in securityfs
+ *
+ * Return: 0 on success or a negative errno.
+ */
+int __init heki_securityfs_init(void)
+{
+	struct dentry *dir, *file;
+	unsigned int i;
+
+	dir = securityfs_create_dir("heki", NULL);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		file = securityfs_create_file(files[i].name, 0400, dir, NULL,
+					      files[i].fops);
+		if (IS_ERR(file)) {
+			securityfs_remove(dir);
+			return PTR_ERR(file);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hypervisor-Enforced Kernel Integrity (HEKI) - recording test backend
+ */
+
+#ifndef _SECURITY_HEKI_TESTS_BACKEND_H
+#define _SECURITY_HEKI_TESTS_BACKEND_H
+
+#include <kunit/test.h>
+#include <linux/heki.h>
+
+enum heki_test_op {
+	HEKI_TEST_LOCK_REGS,
+	HEKI_TEST_PROTECT_MEMORY,
+	HEKI_TEST_LOAD_KDATA,
+	HEKI_TEST_FINISH_BOOT,
+	HEKI_TEST_READ_VIOLATIONS,
+	HEKI_TEST_NR_OPS,
+};
+
+/**
+ * struct heki_test_backend - A backend that records every call
+ * @hv: Operations to register; all of them are set.
+ * @test: Test the backend belongs to (allocations are test-managed).
+ * @calls: Number of calls per &enum heki_test_op.
+ * @ret: Value each operation returns.
+ * @ranges: Copy of the ranges of the last list received.
+ * @nranges: Number of ranges the last list announced.
+ * @npages: Number of list pages of the last list.
+ * @chain_ok: The last list was consistent (per-page counts add up, none
+ *            above HEKI_MAX_RANGES, links valid).
+ * @violations: Records returned by read_violations.
+ * @nr_violations: Number of records in @violations.
+ */
+struct heki_test_backend {
+	struct heki_hypervisor hv;
+	struct kunit *test;
+	unsigned int calls[HEKI_TEST_NR_OPS];
+	int ret[HEKI_TEST_NR_OPS];
+	struct heki_range *ranges;
+	unsigned long nranges;
+	unsigned long npages;
+	bool chain_ok;
+	const struct heki_violation *violations;
+	unsigned int nr_violations;
+};
+
+struct heki_test_backend *heki_test_backend_new(struct kunit *test);
+
+#endif /* _SECURITY_HEKI_TESTS_BACKEND_H */

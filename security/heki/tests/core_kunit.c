@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypervisor-Enforced Kernel Integrity (HEKI) - KUnit tests of the core:
+ * registration, backend calls and refusal of widening changes, on private
+ * instances (the kernel's own instance is never touched).
+ */
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+
+#include "../heki.h"
+#include "backend.h"
+
+#define R	HEKI_ATTR_MEM_READ
+#define W	HEKI_ATTR_MEM_WRITE
+#define X	HEKI_ATTR_MEM_EXEC
+#define IMM	HEKI_ATTR_MEM_IMMUTABLE
+
+struct core_ctx {
+	struct heki_core core;
+	struct heki_test_backend *b;
+};
+
+static int core_init(struct kunit *test)
+{
+	struct core_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	heki_core_init(&ctx->core, true);
+	ctx->b = heki_test_backend_new(test);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->b);
+	test->priv = ctx;
+	return 0;
+}
+
+static void core_exit(struct kunit *test)
+{
+	struct core_ctx *ctx = test->priv;
+
+	heki_core_destroy(&ctx->core);
+}
+
+static struct heki_core *core(struct kunit *test)
+{
+	return &((struct core_ctx *)test->priv)->core;
+}
+
+static struct heki_test_backend *backend(struct kunit *test)
+{
+	return ((struct core_ctx *)test->priv)->b;
+}
+
+static void map(struct kunit *test, unsigned long pfn, unsigned long n,
+		unsigned long perms)
+{
+	struct heki_core *c = core(test);
+
+	KUNIT_ASSERT_EQ(test, heki_counters_update(&c->counters, &c->lock,
+						   pfn, n, 0, perms), 0);
+}
+
+static void heki_core_register_once(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_NO_BACKEND);
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &backend(test)->hv), 0);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
+	KUNIT_EXPECT_PTR_EQ(test, c->hv, &backend(test)->hv);
+}
+
+static void heki_core_register_twice(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_hypervisor other = { .name = "other" };
+
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &backend(test)->hv), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &other), -EBUSY);
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &backend(test)->hv),
+			-EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, c->hv, &backend(test)->hv);
+}
+
+static void heki_core_register_invalid(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_hypervisor nameless = {};
+
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &nameless), -EINVAL);
+	KUNIT_EXPECT_NULL(test, c->hv);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_NO_BACKEND);
+}
+
+static void heki_core_register_disabled(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+
+	heki_core_init(c, false);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_DISABLED);
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &backend(test)->hv),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_DISABLED);
+}
+
+static void heki_core_register_after_boot(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+
+	KUNIT_EXPECT_EQ(test, heki_core_seal(c, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &backend(test)->hv),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, heki_core_seal(c, NULL, 0), -EPERM);
+}
+
+static void heki_core_no_backend(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_violation v;
+	struct heki_request req;
+
+	map(test, 0, 10, R);
+	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -ENODEV);
+	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -ENODEV);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -ENODEV);
+	KUNIT_EXPECT_EQ(test, heki_core_read_violations(c, &v, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_NO_BACKEND);
+}
+
+static void heki_core_missing_ops(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_hypervisor empty = { .name = "empty" };
+	struct heki_violation v;
+	struct heki_request req;
+
+	map(test, 0, 10, R);
+	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &empty), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, heki_core_read_violations(c, &v, 1),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
+}
+
+static void heki_core_protect_one_call(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+	unsigned long i;
+
+	/* 300 segments of alternating permissions. */
+	for (i = 0; i < 300; i++)
+		map(test, 16 + i, 1, i % 2 ? R | W : R | X);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), 0);
+	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_PROTECT_MEMORY], 1U);
+	KUNIT_EXPECT_EQ(test, b->nranges, 300UL);
+	KUNIT_EXPECT_EQ(test, b->npages, 3UL);
+	KUNIT_EXPECT_TRUE(test, b->chain_ok);
+	KUNIT_EXPECT_EQ(test, b->ranges[0].pa, (phys_addr_t)PFN_PHYS(16));
+	KUNIT_EXPECT_EQ(test, b->ranges[0].epa, (phys_addr_t)PFN_PHYS(17));
+	KUNIT_EXPECT_EQ(test, b->ranges[0].attributes, R | X);
+	KUNIT_EXPECT_EQ(test, b->ranges[299].attributes, R | W);
+	KUNIT_EXPECT_EQ(test, b->ranges[299].epa, (phys_addr_t)PFN_PHYS(316));
+}
+
+static void heki_core_protect_coalesced(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+
+	/* Aliases and neighbours with equal permissions make one range. */
+	map(test, 0, 512, R | W);
+	map(test, 512, 512, R | W);
+	map(test, 100, 10, R);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), 0);
+	KUNIT_EXPECT_EQ(test, b->nranges, 1UL);
+	KUNIT_EXPECT_EQ(test, b->ranges[0].epa, (phys_addr_t)PFN_PHYS(1024));
+}
+
+static void heki_core_protect_immutable(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+	const struct heki_span spans[] = {
+		{ .start = 10, .end = 20 },	/* text */
+		{ .start = 30, .end = 40 },	/* rodata */
+	};
+
+	map(test, 0, 20, R | X);
+	map(test, 20, 30, R);
+	map(test, 50, 10, R | W);
+	KUNIT_ASSERT_EQ(test, heki_core_seal(c, spans, ARRAY_SIZE(spans)), 0);
+	KUNIT_EXPECT_EQ(test, c->spans[0].perms, R | X);
+	KUNIT_EXPECT_EQ(test, c->spans[1].perms, R);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), -EPERM);
+
+	/* Register before sealing this time. */
+	heki_core_destroy(c);
+	heki_core_init(c, true);
+	map(test, 0, 20, R | X);
+	map(test, 20, 30, R);
+	map(test, 50, 10, R | W);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	KUNIT_ASSERT_EQ(test, heki_core_seal(c, spans, ARRAY_SIZE(spans)), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), 0);
+	KUNIT_ASSERT_EQ(test, b->nranges, 6UL);
+	KUNIT_EXPECT_TRUE(test, b->chain_ok);
+	KUNIT_EXPECT_EQ(test, b->ranges[0].attributes, R | X);
+	KUNIT_EXPECT_EQ(test, b->ranges[0].epa, (phys_addr_t)PFN_PHYS(10));
+	KUNIT_EXPECT_EQ(test, b->ranges[1].attributes, R | X | IMM);
+	KUNIT_EXPECT_EQ(test, b->ranges[1].epa, (phys_addr_t)PFN_PHYS(20));
+	KUNIT_EXPECT_EQ(test, b->ranges[2].attributes, R);
+	KUNIT_EXPECT_EQ(test, b->ranges[3].attributes, R | IMM);
+	KUNIT_EXPECT_EQ(test, b->ranges[3].pa, (phys_addr_t)PFN_PHYS(30));
+	KUNIT_EXPECT_EQ(test, b->ranges[4].attributes, R);
+	KUNIT_EXPECT_EQ(test, b->ranges[5].attributes, R | W);
+}
+
+static void heki_core_protect_errors(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -ENODATA);
+	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_PROTECT_MEMORY], 0U);
+	map(test, 0, 1, R);
+	b->ret[HEKI_TEST_PROTECT_MEMORY] = -EIO;
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -EIO);
+	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_PROTECT_MEMORY], 1U);
+}
+
+static void heki_core_kdata(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+	struct heki_request req;
+
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -ENODATA);
+	KUNIT_ASSERT_EQ(test, heki_request_add(&req, 0, SZ_1M, SZ_2M,
+					       HEKI_KERNEL_DATA), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), 0);
+	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_LOAD_KDATA], 1U);
+	KUNIT_EXPECT_EQ(test, b->nranges, 1UL);
+	KUNIT_EXPECT_EQ(test, b->ranges[0].attributes,
+			(unsigned long)HEKI_KERNEL_DATA);
+	heki_request_free(&req);
+}
+
+static void heki_core_finish(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	b->ret[HEKI_TEST_FINISH_BOOT] = -EINVAL;
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -EINVAL);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
+	b->ret[HEKI_TEST_FINISH_BOOT] = 0;
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), 0);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_SEALED);
+	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_FINISH_BOOT], 2U);
+	KUNIT_EXPECT_STREQ(test, heki_state_name(c->state), "sealed");
+}
+
+static void heki_core_refuse_widening(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	const struct heki_span spans[] = {
+		{ .start = 10, .end = 20 },	/* text */
+		{ .start = 20, .end = 30 },	/* rodata */
+	};
+
+	map(test, 10, 10, R | X);
+	map(test, 20, 10, R);
+	/* Before the end of boot anything goes. */
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 10, 10, R | W | X), 0UL);
+	KUNIT_ASSERT_EQ(test, heki_core_seal(c, spans, ARRAY_SIZE(spans)), 0);
+
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 12, 1, R | W), W);
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 25, 1, R | X), X);
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 19, 2, R | X), X);
+	/* Narrowing and same permissions are allowed. */
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 12, 1, R | X), 0UL);
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 12, 1, R), 0UL);
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 25, 1, 0), 0UL);
+	/* Frames outside the spans are not immutable. */
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 30, 100, R | W | X), 0UL);
+	KUNIT_EXPECT_EQ(test, heki_core_widening(c, 0, 10, R | W | X), 0UL);
+}
+
+static void heki_core_refuse_log_once(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	const struct heki_span span = { .start = 10, .end = 20 };
+	unsigned long site = (unsigned long)heki_core_refuse_log_once;
+
+	map(test, 10, 10, R);
+	KUNIT_ASSERT_EQ(test, heki_core_seal(c, &span, 1), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_refuse(c, 10, 1, W, site), -EPERM);
+	KUNIT_EXPECT_EQ(test, heki_core_refuse(c, 11, 1, W, site), -EPERM);
+	KUNIT_EXPECT_EQ(test, c->refused, 2UL);
+	KUNIT_EXPECT_EQ(test, c->nr_sites, 1U);
+	KUNIT_EXPECT_EQ(test, heki_core_refuse(c, 11, 1, X, site + 1), -EPERM);
+	KUNIT_EXPECT_EQ(test, c->refused, 3UL);
+	KUNIT_EXPECT_EQ(test, c->nr_sites, 2U);
+}
+
+static void heki_core_seal_bad_input(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_span spans[HEKI_MAX_SPANS + 1] = {};
+
+	spans[0].start = 5;
+	spans[0].end = 5;
+	KUNIT_EXPECT_EQ(test, heki_core_seal(c, spans, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, heki_core_seal(c, spans, ARRAY_SIZE(spans)),
+			-E2BIG);
+	KUNIT_EXPECT_FALSE(test, c->sealed);
+}
+
+static void heki_core_tracking(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+
+	heki_core_account(c, 0, 10, 0, R);
+	KUNIT_EXPECT_EQ(test, c->counters.nr_runs, 0UL);
+	c->tracking = true;
+	heki_core_account(c, 0, 10, 0, R);
+	KUNIT_EXPECT_EQ(test, c->counters.nr_runs, 1UL);
+	heki_core_account(c, 0, 10, R, R | W);
+	KUNIT_EXPECT_EQ(test, heki_counters_perms(&c->counters, 0, 10), R | W);
+}
+
+static void heki_core_violations(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+	static const struct heki_violation recs[] = {
+		{ .type = HEKI_VIOLATION_MEM_WRITE, .vp = 1, .rip = 0x1000,
+		  .addr = 0x2000, .count = 3 },
+		{ .type = HEKI_VIOLATION_CR4, .vp = 0, .value = 0x10 },
+	};
+	struct heki_violation buf[4];
+
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	b->violations = recs;
+	b->nr_violations = ARRAY_SIZE(recs);
+	KUNIT_EXPECT_EQ(test, heki_core_read_violations(c, buf, 4), 2);
+	KUNIT_EXPECT_EQ(test, buf[0].count, 3ULL);
+	KUNIT_EXPECT_EQ(test, buf[1].type, (u32)HEKI_VIOLATION_CR4);
+	KUNIT_EXPECT_EQ(test, heki_core_read_violations(c, buf, 1), 1);
+	b->ret[HEKI_TEST_READ_VIOLATIONS] = -EIO;
+	KUNIT_EXPECT_EQ(test, heki_core_read_violations(c, buf, 4), -EIO);
+}
+
+static void heki_core_state_names(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_DISABLED),
+			   "disabled");
+	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_NO_BACKEND),
+			   "no backend");
+	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_ACTIVE), "active");
+	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_SEALED), "sealed");
+	KUNIT_EXPECT_STREQ(test, heki_state_name(42), "unknown");
+}
+
+static struct kunit_case heki_core_cases[] = {
+	KUNIT_CASE(heki_core_register_once),
+	KUNIT_CASE(heki_core_register_twice),
+	KUNIT_CASE(heki_core_register_invalid),
+	KUNIT_CASE(heki_core_register_disabled),
+	KUNIT_CASE(heki_core_register_after_boot),
+	KUNIT_CASE(heki_core_no_backend),
+	KUNIT_CASE(heki_core_missing_ops),
+	KUNIT_CASE(heki_core_protect_one_call),
+	KUNIT_CASE(heki_core_protect_coalesced),
+	KUNIT_CASE(heki_core_protect_immutable),
+	KUNIT_CASE(heki_core_protect_errors),
+	KUNIT_CASE(heki_core_kdata),
+	KUNIT_CASE(heki_core_finish),
+	KUNIT_CASE(heki_core_refuse_widening),
+	KUNIT_CASE(heki_core_refuse_log_once),
+	KUNIT_CASE(heki_core_seal_bad_input),
+	KUNIT_CASE(heki_core_tracking),
+	KUNIT_CASE(heki_core_violations),
+	KUNIT_CASE(heki_core_state_names),
+	{}
+};
+
+static struct kunit_suite heki_core_suite = {
+	.name = "heki_core",
+	.init = core_init,
+	.exit = core_exit,
+	.test_cases = heki_core_cases,
+};
+
+kunit_test_suite(heki_core_suite);
