@@ -10,6 +10,7 @@
 
 #include <linux/bits.h>
 #include <linux/errno.h>
+#include <linux/init.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 
@@ -93,9 +94,9 @@ struct hv_vsm_vtl_call_regs {
 void __hv_vsm_vtl_call(struct hv_vsm_vtl_call_regs *regs);
 void __init hv_vsm_reserve_memory(void);
 long hv_vsm_vtl_call(u64 func, u64 a1, u64 a2, u64 a3);
-int hv_vsm_build_boot_state(const struct hv_vsm_boot_info *info,
-			    struct hv_init_vp_context *ctx);
-void hv_vsm_vtl_call_init(u16 vtl_call_offset);
+int __init hv_vsm_build_boot_state(const struct hv_vsm_boot_info *info,
+				   struct hv_init_vp_context *ctx);
+void __init hv_vsm_vtl_call_init(u16 vtl_call_offset);
 #else
 static inline void hv_vsm_reserve_memory(void) { }
 #endif

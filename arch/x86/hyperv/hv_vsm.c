@@ -41,20 +41,20 @@
 #define HV_VSM_LEAF_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
 				 _PAGE_DIRTY | _PAGE_PSE)
 
-static void *hv_vsm_boot_page(const struct hv_vsm_boot_info *info,
-			      unsigned int page)
+static void *__init hv_vsm_boot_page(const struct hv_vsm_boot_info *info,
+				     unsigned int page)
 {
 	return phys_to_virt(info->base + page * PAGE_SIZE);
 }
 
-static phys_addr_t hv_vsm_boot_pa(const struct hv_vsm_boot_info *info,
-				  unsigned int page)
+static phys_addr_t __init hv_vsm_boot_pa(const struct hv_vsm_boot_info *info,
+					 unsigned int page)
 {
 	return info->base + page * PAGE_SIZE;
 }
 
 /* Identity-map the whole reservation with 2 MiB pages. */
-static int hv_vsm_build_page_tables(const struct hv_vsm_boot_info *info)
+static int __init hv_vsm_build_page_tables(const struct hv_vsm_boot_info *info)
 {
 	phys_addr_t end = info->base + info->size;
 	phys_addr_t pd0_base = ALIGN_DOWN(info->base, PUD_SIZE);
@@ -87,7 +87,7 @@ static int hv_vsm_build_page_tables(const struct hv_vsm_boot_info *info)
 	return 0;
 }
 
-static void hv_vsm_build_gdt(const struct hv_vsm_boot_info *info)
+static void __init hv_vsm_build_gdt(const struct hv_vsm_boot_info *info)
 {
 	struct desc_struct *gdt = hv_vsm_boot_page(info, HV_VSM_PAGE_GDT);
 
@@ -103,8 +103,8 @@ static void hv_vsm_build_gdt(const struct hv_vsm_boot_info *info)
 			      sizeof(struct x86_hw_tss) - 1);
 }
 
-static void hv_vsm_add_e820(struct boot_params *bp, u64 addr, u64 size,
-			    u32 type, int *err)
+static void __init hv_vsm_add_e820(struct boot_params *bp, u64 addr, u64 size,
+				   u32 type, int *err)
 {
 	struct boot_e820_entry *e;
 
@@ -126,8 +126,8 @@ static void hv_vsm_add_e820(struct boot_params *bp, u64 addr, u64 size,
  * it), ACPI tables keep their type so VTL1 can read them, and everything
  * else is reserved.
  */
-static int hv_vsm_build_e820(const struct hv_vsm_boot_info *info,
-			     struct boot_params *bp)
+static int __init hv_vsm_build_e820(const struct hv_vsm_boot_info *info,
+				    struct boot_params *bp)
 {
 	u64 rbase = info->base, rend = info->base + info->size;
 	int i, err = 0;
@@ -165,7 +165,7 @@ static int hv_vsm_build_e820(const struct hv_vsm_boot_info *info,
 	return err;
 }
 
-static int hv_vsm_build_boot_params(const struct hv_vsm_boot_info *info)
+static int __init hv_vsm_build_boot_params(const struct hv_vsm_boot_info *info)
 {
 	struct boot_params *bp = hv_vsm_boot_page(info, HV_VSM_PAGE_BOOT_PARAMS);
 	char *cmdline = hv_vsm_boot_page(info, HV_VSM_PAGE_CMDLINE);
@@ -197,9 +197,9 @@ static int hv_vsm_build_boot_params(const struct hv_vsm_boot_info *info)
 	return hv_vsm_build_e820(info, bp);
 }
 
-static void hv_vsm_set_segment(struct hv_x64_segment_register *seg,
-			       u16 selector, u16 attributes, u64 base,
-			       u32 limit)
+static void __init hv_vsm_set_segment(struct hv_x64_segment_register *seg,
+				      u16 selector, u16 attributes, u64 base,
+				      u32 limit)
 {
 	seg->base = base;
 	seg->limit = limit;
@@ -207,8 +207,8 @@ static void hv_vsm_set_segment(struct hv_x64_segment_register *seg,
 	seg->attributes = attributes;
 }
 
-static void hv_vsm_build_context(const struct hv_vsm_boot_info *info,
-				 struct hv_init_vp_context *ctx)
+static void __init hv_vsm_build_context(const struct hv_vsm_boot_info *info,
+					struct hv_init_vp_context *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 
@@ -250,8 +250,8 @@ static void hv_vsm_build_context(const struct hv_vsm_boot_info *info,
  * Return: 0, -ERANGE if the reservation cannot be identity-mapped by the
  * boot page tables, or -E2BIG if the command line or memory map is too big.
  */
-int hv_vsm_build_boot_state(const struct hv_vsm_boot_info *info,
-			    struct hv_init_vp_context *ctx)
+int __init hv_vsm_build_boot_state(const struct hv_vsm_boot_info *info,
+				   struct hv_init_vp_context *ctx)
 {
 	int ret;
 
@@ -279,7 +279,7 @@ DEFINE_STATIC_CALL_NULL(__hv_vsm_vtl_call_hypercall, void (*)(void));
  * hv_vsm_vtl_call_init() - Point VTL calls at the hypercall page code
  * @vtl_call_offset: VtlCallOffset from HvRegisterVsmCodePageOffsets
  */
-void hv_vsm_vtl_call_init(u16 vtl_call_offset)
+void __init hv_vsm_vtl_call_init(u16 vtl_call_offset)
 {
 	static_call_update(__hv_vsm_vtl_call_hypercall,
 			   (void *)((u8 *)hv_hypercall_pg + vtl_call_offset));

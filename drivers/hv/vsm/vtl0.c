@@ -358,7 +358,7 @@ static int __init hv_vsm_ap_thread(void *data)
 	unsigned long timeout = jiffies + msecs_to_jiffies(HV_VSM_BOOT_TIMEOUT_MS);
 
 	ab->result[cpu] = -ETIMEDOUT;
-	while (time_before(jiffies, timeout)) {
+	while (time_before(jiffies, timeout) && !completion_done(&ab->release)) {
 		if (READ_ONCE(ab->signal[cpu]) == HV_VSM_BOOT_TOKEN) {
 			ab->result[cpu] = hv_vsm_boot_cpu(0);
 			break;
@@ -420,10 +420,19 @@ static int __init hv_vsm_boot_aps(void)
 
 	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_ENABLE_APS_VTL,
 			      page_to_pfn(mask_page), 0, 0);
-	if (!ret)
+	/*
+	 * One CPU per BOOT_APS call: this CPU stays in VTL1, with interrupts
+	 * off, while VTL1 starts the CPUs of the call.
+	 */
+	for_each_online_cpu(cpu) {
+		if (ret || !threads[cpu])
+			continue;
+		cpumask_clear(page_address(mask_page));
+		__cpumask_set_cpu(cpu, page_address(mask_page));
 		ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_BOOT_APS,
 				      page_to_pfn(mask_page),
 				      page_to_pfn(signal_page), 0);
+	}
 	if (ret)
 		pr_err("VTL1 failed to start the secondary CPUs: %ld\n", ret);
 	else

@@ -360,6 +360,9 @@ static int __init hv_vsm_setup(void)
 	union hv_register_vsm_page_offsets offsets;
 	int ret;
 
+	/* VTL entry reasons and return registers live in the VP assist page. */
+	if (!hv_vp_assist_page)
+		return -ENODEV;
 	ret = hv_vsm_mem_init();
 	if (ret) {
 		pr_err("no VTL0/VTL1 memory map from VTL0\n");
