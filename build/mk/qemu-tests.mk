@@ -25,6 +25,8 @@ QT_LIB_OBJS := $(QT_LIB:%=$(QT_OUT)/lib/%.o)
 QT_TESTS := $(sort $(basename $(notdir $(wildcard $(QT_SRC)/*.c))))
 QT_ELFS := $(QT_TESTS:%=$(QT_OUT)/%.elf)
 
+CHECK_SUITES += qemu-tests
+
 .PHONY: qemu-tests check-qemu-tests
 .SECONDARY: $(QT_LIB_OBJS) $(QT_TESTS:%=$(QT_OUT)/%.o)
 qemu-tests: $(QT_ELFS)

@@ -51,6 +51,21 @@ void test_main(void)
 	report(HV_STATUS(r) == 0 && HV_REPS_DONE(r) == 1 && out[0] == 0 && out[1] == 0,
 	       "memory-form GetVpRegisters(VpIndex): success, 1 rep, value 0 (rax 0x%lx)", r);
 
+	u8 *hin = hv_cpu()->in;
+	r = get_regs(names, 1, 0, 0, 0);
+	*(u64 *)hin = 0x1234;
+	r = hv_call(HVCALL_GET_VP_REGISTERS | HV_REP_COUNT(1), gpa_of(hin), gpa_of(out));
+	report_eq(HV_STATUS(r), 0xd, "partition id other than SELF: HV_STATUS_INVALID_PARTITION_ID");
+	r = get_regs(names, 1, 0, 0, 0);
+	*(u32 *)(hin + 8) = 99;
+	r = hv_call(HVCALL_GET_VP_REGISTERS | HV_REP_COUNT(1), gpa_of(hin), gpa_of(out));
+	report_eq(HV_STATUS(r), HV_STATUS_INVALID_VP_INDEX, "VP index 99: HV_STATUS_INVALID_VP_INDEX");
+	r = get_regs(names, 1, 0, 0, 0);
+	hin[12] = 0x20;
+	r = hv_call(HVCALL_GET_VP_REGISTERS | HV_REP_COUNT(1), gpa_of(hin), gpa_of(out));
+	report_eq(HV_STATUS(r), HV_STATUS_INVALID_PARAMETER,
+		  "reserved HV_INPUT_VTL bits: HV_STATUS_INVALID_PARAMETER");
+
 	r = get_regs(names, 1, 0, 4, 0);
 	report_eq(HV_STATUS(r), HV_STATUS_INVALID_ALIGNMENT, "misaligned input GPA: HV_STATUS_INVALID_ALIGNMENT");
 	r = get_regs(names, 1, 0, 0, 4);

@@ -39,6 +39,8 @@ void test_main(void)
 	u8 *page = hv_cpu()->page;
 
 	report_eq(rdmsr(HV_MSR_GUEST_OS_ID), 0, "GUEST_OS_ID reads 0 after reset");
+	report_eq(CATCH(NULL, hv_vmcall(HVCALL_GET_VP_REGISTERS, 0, 0)), 6,
+		  "VMCALL before the hypercall interface is enabled raises #UD");
 	memset(page, 0, 4096);
 	wrmsr(HV_MSR_HYPERCALL, gpa_of(page) | 1);
 	report((rdmsr(HV_MSR_HYPERCALL) & 1) == 0 && page[0] == 0,

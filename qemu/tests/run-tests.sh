@@ -92,5 +92,6 @@ while read -r name args; do
 done <"$selected"
 
 echo "# qemu-tests: $pass passed, $fail failed; assertions: $asserts_ok ok, $asserts_bad not ok"
+echo "summary: $pass/$((pass + fail)) programs, $asserts_ok assertions ok, $asserts_bad not ok"
 [ -n "$failed_names" ] && echo "# failed:$failed_names"
 [ "$fail" -eq 0 ] && [ $((pass + fail)) -gt 0 ]

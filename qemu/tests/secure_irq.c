@@ -6,7 +6,8 @@
 
 const char test_name[] = "secure_irq";
 
-#define TIMER_NS 2000000	/* 2 ms at divide-by-1 (1 GHz APIC clock) */
+#define TIMER_NS 50000000	/* 50 ms at divide-by-1 (1 GHz APIC clock): long enough
+				 * for VTL0 to reach its spin loop on a loaded host */
 
 static u64 arm_timer(u64 tpr)
 {
@@ -74,7 +75,7 @@ void test_main(void)
 
 	/* VTL1 TPR above the vector's class: the interrupt stays pending */
 	vtl1_run(arm_timer, 0xf0);
-	spin(&vsm_mbox.timer_irqs, 1, 200000, &lo, &hi);	/* 20 ms */
+	spin(&vsm_mbox.timer_irqs, 1, 1500000, &lo, &hi);	/* 150 ms */
 	report_eq(vsm_mbox.timer_irqs, 1, "VTL1 TPR 0xf0 holds the timer interrupt pending (no VTL switch)");
 	vtl1_run(set_tpr, 0);
 	report_eq(vsm_mbox.timer_irqs, 2, "lowering VTL1 TPR delivers it");

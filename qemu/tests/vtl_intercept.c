@@ -25,6 +25,11 @@ static u64 set_intercepts(u64 arg)
 	return st;
 }
 
+static u64 set_cr0_mask(u64 mask)
+{
+	return HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR0_MASK, mask, 0));
+}
+
 static const struct hv_register_intercept *reg_msg(void)
 {
 	return (const struct hv_register_intercept *)vsm_mbox.msgs[0].payload;
@@ -108,6 +113,15 @@ void test_main(void)
 	RUN_INSN(rip, len, "wrmsr", "c"(MSR_STAR), "a"(0), "d"(0x00230010));
 	report(vsm_mbox.nmsgs == 0 && rdmsr(MSR_STAR) == 0x0023001000000000UL,
 	       "WRMSR STAR (not intercepted) takes effect");
+
+	/* CLTS is a CR0 write too once TS is in the mask */
+	write_cr0(cr0 | CR0_TS);
+	report_eq(vtl1_run(set_cr0_mask, CR0_WP | CR0_TS), 0, "VTL1 adds CR0.TS to Cr0Mask");
+	RUN_INSN(rip, len, "clts", "i"(0));
+	check_reg("CLTS", HVMSG_REGISTER_INTERCEPT, HV_REG_CR0, cr0 & ~CR0_TS, rip, len);
+	report(read_cr0() & CR0_TS, "CR0.TS still set while VTL1 skips CLTS");
+	vtl1_run(set_cr0_mask, CR0_WP);
+	write_cr0(cr0);
 
 	/* VTL1 allows the write: applies it with SetVpRegisters, advances RIP */
 	vsm_mbox.policy = POLICY_ALLOW;

@@ -79,6 +79,8 @@ void test_main(void)
 	asm volatile("lea 1f(%%rip), %0\n1: movq %2, (%1)"
 		     : "=&r"(rip) : "r"(&data_w[1]), "r"(0x1234UL) : "memory");
 	check_gpa_msg("CPL0 write", 1, (u64)&data_w[1], true, rip, 0, 0);
+	report_eq(vsm_mbox.reason_at_irq, HV_VTL_ENTRY_INTERRUPT,
+		  "intercept delivery enters VTL1 with entry reason 2 (interrupt)");
 	report_eq(data_w[1], 0x1234, "CPL0 write completes after VTL1 lifts the protection");
 
 	/* read from a no-access page */

@@ -10,6 +10,7 @@ static u8 vtl1_siefp[4096] PAGE_ALIGNED;
 static u64 vtl1_pml4[512] PAGE_ALIGNED;
 static u8 vtl1_stack[16384] ALIGNED(16);
 static bool vtl1_up;
+u8 vsm_partition_flags = 1;	/* EnableMbec */
 
 /* HV_INPUT_VTL naming VTL1, the VTL whose protections apply to VTL0 */
 #define PROT_VTL HV_VTL_TARGET(1)
@@ -218,9 +219,10 @@ bool vsm_setup(bool check)
 	bool ok = true;
 
 	vtl_call_ptr = (u64)hv_cpu()->page + (offs & 0xfff);
-	r = HV_STATUS(hv_enable_partition_vtl(1, 1 /* EnableMbec */));
+	r = HV_STATUS(hv_enable_partition_vtl(1, vsm_partition_flags));
 	if (check)
-		ok &= report_eq(r, HV_STATUS_SUCCESS, "HvCallEnablePartitionVtl(VTL1, MBEC) succeeds");
+		ok &= report_eq(r, HV_STATUS_SUCCESS, "HvCallEnablePartitionVtl(VTL1, flags 0x%x) succeeds",
+				vsm_partition_flags);
 	vsm_prepare_context(&ctx);
 	r = HV_STATUS(hv_enable_vp_vtl((u32)rdmsr(HV_MSR_VP_INDEX), 1, &ctx));
 	if (check)

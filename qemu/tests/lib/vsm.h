@@ -61,6 +61,7 @@ extern struct hv_vp_assist_page vtl1_assist;
  * initialises its MSRs, SynIC, APIC, VsmPartitionConfig); with CHECK, each
  * step is a reported assertion.  Returns true when VTL1 is up. */
 bool vsm_setup(bool check);
+extern u8 vsm_partition_flags;	/* EnablePartitionVtl flags (default EnableMbec) */
 void vsm_prepare_context(struct hv_initial_vp_context *ctx);
 /* VTL call that runs FN(ARG) in VTL1 and returns its result */
 u64 vtl1_run(u64 (*fn)(u64), u64 arg);
