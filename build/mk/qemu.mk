@@ -9,6 +9,8 @@
 
 QEMU_BIN := $(OUT)/qemu/build/qemu-system-x86_64
 
+CHECK_SUITES += qemu-linux
+
 .PHONY: qemu qemu-linux-kernel qemu-linux-check check-qemu-linux bench-emulator
 
 qemu:

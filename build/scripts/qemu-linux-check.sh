@@ -74,5 +74,5 @@ check "init reached" 'grep -q "Run /init as init process" "$log" && grep -q "hek
 check "no WARNING/BUG/Oops/panic" \
 	'! grep -Eq "WARNING:|BUG:|Oops|Kernel panic|Call Trace|RIP: " "$log"'
 
-echo "qemu-linux: $pass passed, $fail failed"
+echo "summary: qemu-linux $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
