@@ -93,8 +93,8 @@
 
 #define HV_SINT_POLLING                 (1ULL << 18)
 /* AutoEOI is not emulated (CPUID recommends against it): #GP */
-#define HV_SINT_VALID_BITS              (HV_SINT_VECTOR_MASK | HV_SINT_MASKED | \
-                                         HV_SINT_POLLING)
+#define HV_SINT_VALID_BITS \
+    (HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_POLLING)
 
 /* Partition privileges (CPUID 0x40000003 EAX:EBX) */
 #define HV_PRIV_TIME_REF_COUNT          (1ULL << 1)
@@ -435,7 +435,7 @@ static void synic_try_deliver(HvVsmVp *vp, int vtl, int sint)
     }
     /* Write the body first and the type last, so the slot looks complete. */
     gpa_write(vp, slot + 4, v->msg[sint] + 4, HV_MESSAGE_SIZE - 4);
-    smp_wmb();
+    smp_wmb();      /* body visible before the type that marks it full */
     gpa_write(vp, slot, v->msg[sint], 4);
     v->msg_queued[sint] = false;
     trace_hv_vsm_synic_post(vp->vp_index, vtl, sint, ldl_le_p(v->msg[sint]),
@@ -1767,7 +1767,7 @@ static uint16_t hc_enable_vp_vtl(HvCallCtx *c)
     } else {
         context_to_arch(c->in + 16, &vp->vtl[1].arch);
         vp->vtl1_started = false;
-        smp_wmb();
+        smp_wmb();  /* context visible before the VP sees VTL 1 enabled */
         vp->vtl[1].enabled = true;
         part.vtl1_enabled_on_any_vp = true;
     }
