@@ -1,7 +1,7 @@
 /* Hypercall helpers for the emulator tests. */
 #include "hv.h"
 
-static u8 hv_pages[6][3][4096] PAGE_ALIGNED;	/* hypercall page, in, out */
+static u8 hv_pages[7][3][4096] PAGE_ALIGNED;	/* hypercall page, in, out */
 static struct hv_cpu hv_cpus[16];
 
 static int hv_page_set(u32 slot)
@@ -12,6 +12,8 @@ static int hv_page_set(u32 slot)
 		return 1;
 	if (slot >= 1 && slot <= 4)
 		return (int)slot + 1;
+	if (slot == PERCPU_VTL1_AP)
+		return 6;
 	panic("no hypercall pages for cpu slot %u", slot);
 }
 

@@ -110,6 +110,7 @@ static inline struct percpu *this_cpu(void)
 }
 extern struct percpu percpu_slots[];
 #define PERCPU_VTL1 8	/* slot of VTL1 on the boot VP */
+#define PERCPU_VTL1_AP 9	/* slot of VTL1 on VP 1 */
 
 int catch_setjmp(struct catch_buf *b) __attribute__((returns_twice));
 /* Run STMT; evaluates to the vector of the exception it raised (filling
