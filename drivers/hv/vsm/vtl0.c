@@ -609,11 +609,16 @@ static struct heki_hypervisor hv_vsm_heki = {
 /*
  * VTL1 is enabled only on the virtual processors that were online when it
  * booted; a CPU without it could not have its registers pinned, so it may
- * not come online.
+ * not come online. Runs on @cpu, so VsmVpStatus is the one of its VP.
  */
 static int hv_vsm_cpu_online(unsigned int cpu)
 {
-	if (per_cpu(hv_vsm_cpu_up, cpu))
+	union hv_register_vsm_vp_status st;
+
+	if (per_cpu(hv_vsm_cpu_up, cpu) &&
+	    !hv_vsm_get_vp_reg64(HV_VSM_INPUT_SELF, HV_REGISTER_VSM_VP_STATUS,
+				 &st.as_uint64) &&
+	    (st.enabled_vtl_set & BIT(HV_VTL_SECURE)))
 		return 0;
 	pr_warn("CPU%u has no VTL1, refusing to bring it online\n", cpu);
 	return -EPERM;
