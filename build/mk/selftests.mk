@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The HEKI kselftests (tools/testing/selftests/heki/): built static from the
+# build tree into $(OUT)/selftests/payload, which goes into the VTL0
+# initramfs as /selftests/heki/; the guest runs them through
+# /tests/heki-selftests.sh. The VTL0 kernel gets the test interface they
+# drive (CONFIG_HEKI_TEST).
+
+SELFTESTS_OUT := $(OUT)/selftests
+SELFTESTS_PAYLOAD := $(SELFTESTS_OUT)/payload
+
+VTL0_FRAGMENTS += build/configs/heki-test.config
+VTL0_PAYLOAD += $(SELFTESTS_PAYLOAD)
+
+.PHONY: selftests check-heki-selftests-off
+selftests: linux-tree
+	@echo "  SELFTEST heki"
+	@rm -rf $(SELFTESTS_PAYLOAD)
+	@mkdir -p $(SELFTESTS_OUT)/heki $(SELFTESTS_PAYLOAD)/selftests/heki
+	@nice $(MAKE) -s -C $(LINUX_TREE)/tools/testing/selftests/heki \
+		OUTPUT=$(abspath $(SELFTESTS_OUT)/heki)
+	@cp $(SELFTESTS_OUT)/heki/*_test $(SELFTESTS_PAYLOAD)/selftests/heki/
+
+initramfs: selftests
+
+CHECK_SUITES += heki-selftests-off
+
+# Without a hypervisor backend (stock QEMU), HEKI on and heki=off: every
+# attack must get through and every must-work case pass.
+check-heki-selftests-off: initramfs
+	@build/scripts/test-heki-selftests.sh $(VTL0_KERNEL) $(VTL0_INITRD) \
+		$(OUT)/logs off

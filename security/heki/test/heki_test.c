@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypervisor-Enforced Kernel Integrity (HEKI) - attack test interface
+ *
+ * For testing only. Each file of <debugfs>/heki_test/ makes one attempt on
+ * the integrity of the running kernel when it is written to. Every attempt
+ * first gets around the protection the kernel applies to itself (a
+ * writable alias of a read-only page, set_memory_rox() on a data page, a
+ * raw mov to a control register instead of the pinning accessors), so
+ * that only the hypervisor can stop it. A blocked attempt faults, and the
+ * fault is recovered from, so the kernel keeps running. Where an attempt
+ * gets through, what it changed is restored at once, with interrupts off.
+ *
+ * Reading a file gives the outcome of its last attempt, one line:
+ *
+ *   blocked trap=<n> cpu=<c>     the CPU raised exception <n>
+ *   succeeded cpu=<c>            it got through, and was undone
+ *   returned <r> cpu=<c>         a backend operation returned <r>
+ *   skipped <reason>             it cannot be tried on this system
+ *   error <errno>                the test itself failed
+ *
+ * See tools/testing/selftests/heki/ for the tests that use it.
+ */
+
+#define pr_fmt(fmt) "heki_test: " fmt
+
+#include <linux/cpufeature.h>
+#include <linux/debugfs.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/init.h>
+#include <linux/irqflags.h>
+#include <linux/kdebug.h>
+#include <linux/kernel.h>
+#include <linux/kstrtox.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/set_memory.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/asm.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/processor-flags.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/trapnr.h>
+
+#include "../heki.h"
+
+/* Trap number when no exception happened. */
+#define NO_TRAP		-1
+
+/* What the code run by the exec attack returns, and what a block does. */
+#define EXEC_RAN	0x48454b49
+#define EXEC_BLOCKED	0x0b10c
+
+enum outcome {
+	OUTCOME_NONE,
+	OUTCOME_BLOCKED,
+	OUTCOME_SUCCEEDED,
+	OUTCOME_RETURNED,
+	OUTCOME_SKIPPED,
+	OUTCOME_ERROR,
+};
+
+struct result {
+	enum outcome outcome;
+	long value;
+	int cpu;
+	const char *reason;
+};
+
+struct attack {
+	const char *name;
+	void (*run)(struct result *res, u64 arg);
+	bool takes_pa;
+	struct result last;
+};
+
+static DEFINE_MUTEX(heki_test_lock);
+
+/* Targets of the memory attacks, in the three kinds of sealed memory. */
+static const u32 heki_test_rodata = EXEC_RAN;
+static u32 heki_test_ro_after_init __ro_after_init = EXEC_RAN;
+
+static noinline int heki_test_text(void)
+{
+	return EXEC_RAN;
+}
+
+static void report(struct result *res, int trap, bool changed)
+{
+	res->cpu = raw_smp_processor_id();
+	if (trap != NO_TRAP) {
+		res->outcome = OUTCOME_BLOCKED;
+		res->value = trap;
+	} else if (changed) {
+		res->outcome = OUTCOME_SUCCEEDED;
+	} else {
+		/* No fault, yet no effect: the test is broken. */
+		res->outcome = OUTCOME_ERROR;
+		res->value = -EIO;
+	}
+}
+
+static void fail(struct result *res, int err)
+{
+	res->outcome = OUTCOME_ERROR;
+	res->value = err;
+}
+
+static void skip(struct result *res, const char *reason)
+{
+	res->outcome = OUTCOME_SKIPPED;
+	res->reason = reason;
+}
+
+/*
+ * The primitives: one instruction each, with an exception table entry that
+ * resumes after it and reports the trap number instead of an oops.
+ */
+static int poke_byte(u8 *dst, u8 val)
+{
+	int trap = NO_TRAP;
+
+	asm volatile("1: movb %[val], %[dst]\n"
+		     "2:\n"
+		     _ASM_EXTABLE_FAULT(1b, 2b)
+		     : [dst] "=m" (*dst), "+a" (trap)
+		     : [val] "q" (val)
+		     : "memory");
+	return trap;
+}
+
+static int peek_byte(const u8 *src, u8 *val)
+{
+	int trap = NO_TRAP;
+	u8 v = 0;
+
+	asm volatile("1: movb %[src], %[v]\n"
+		     "2:\n"
+		     _ASM_EXTABLE_FAULT(1b, 2b)
+		     : [v] "+q" (v), "+a" (trap)
+		     : [src] "m" (*src)
+		     : "memory");
+	*val = v;
+	return trap;
+}
+
+/*
+ * Run @insn on @arg (its operand %[op], with @constraint); evaluates to
+ * the trap number, or NO_TRAP.
+ */
+#define RAW_INSN(insn, constraint, arg)					\
+({									\
+	int __trap = NO_TRAP;						\
+									\
+	asm volatile("1: " insn "\n"					\
+		     "2:\n"						\
+		     _ASM_EXTABLE_FAULT(1b, 2b)				\
+		     : "+a" (__trap)					\
+		     : [op] constraint (arg)				\
+		     : "memory");					\
+	__trap;								\
+})
+
+static int write_cr_raw(bool cr4, unsigned long val)
+{
+	if (cr4)
+		return RAW_INSN("mov %[op], %%cr4", "r", val);
+	return RAW_INSN("mov %[op], %%cr0", "r", val);
+}
+
+static int wrmsr_raw(u32 msr, u64 val)
+{
+	int trap;
+
+	asm volatile("1: wrmsr\n"
+		     "   mov $-1, %%eax\n"
+		     "2:\n"
+		     _ASM_EXTABLE_FAULT(1b, 2b)
+		     : "=a" (trap)
+		     : "c" (msr), "a" ((u32)val), "d" ((u32)(val >> 32))
+		     : "memory");
+	return trap;
+}
+
+/*
+ * Write the byte at @target through a new writable mapping of its page,
+ * which the kernel's own read-only mapping does not stop, check through
+ * the original mapping that the write landed, and write the old value
+ * back.
+ */
+static void alias_write(struct result *res, void *target)
+{
+	struct page *page = virt_to_page(target);
+	unsigned long flags;
+	bool changed = false;
+	u8 *alias, *byte, old;
+	int trap;
+
+	alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	if (!alias) {
+		fail(res, -ENOMEM);
+		return;
+	}
+	byte = alias + offset_in_page(target);
+
+	local_irq_save(flags);
+	old = READ_ONCE(*(u8 *)target);
+	trap = poke_byte(byte, old ^ 0xff);
+	if (trap == NO_TRAP) {
+		changed = READ_ONCE(*(u8 *)target) == (u8)(old ^ 0xff);
+		poke_byte(byte, old);
+	}
+	report(res, trap, changed);
+	local_irq_restore(flags);
+	vunmap(alias);
+}
+
+static void write_text(struct result *res, u64 arg)
+{
+	int (*text)(void) = heki_test_text;
+
+	OPTIMIZER_HIDE_VAR(text);
+	alias_write(res, text);
+	if (text() != EXEC_RAN)
+		fail(res, -EIO);
+}
+
+static void write_rodata(struct result *res, u64 arg)
+{
+	alias_write(res, (void *)&heki_test_rodata);
+	if (READ_ONCE(heki_test_rodata) != EXEC_RAN)
+		fail(res, -EIO);
+}
+
+static void write_ro_after_init(struct result *res, u64 arg)
+{
+	alias_write(res, &heki_test_ro_after_init);
+	if (READ_ONCE(heki_test_ro_after_init) != EXEC_RAN)
+		fail(res, -EIO);
+}
+
+/* Address of the page the exec attack runs, while it runs. */
+static unsigned long exec_page;
+static int exec_trap;
+
+/*
+ * A fetch from the page is not covered by any exception table entry: turn
+ * the #GP into a return to the caller, as if the page had been run.
+ */
+static int exec_die(struct notifier_block *nb, unsigned long val, void *data)
+{
+	struct die_args *args = data;
+	struct pt_regs *regs = args->regs;
+	unsigned long page = READ_ONCE(exec_page);
+
+	if (val != DIE_GPF || !page || user_mode(regs) || regs->ip != page)
+		return NOTIFY_DONE;
+	WRITE_ONCE(exec_trap, args->trapnr);
+	regs->ip = *(unsigned long *)regs->sp;
+	regs->sp += sizeof(unsigned long);
+	regs->ax = EXEC_BLOCKED;
+	return NOTIFY_STOP;
+}
+
+static struct notifier_block exec_nb = {
+	.notifier_call = exec_die,
+};
+
+/* endbr64; mov $EXEC_RAN, %eax; ret */
+static const u8 exec_code[] = {
+	0xf3, 0x0f, 0x1e, 0xfa,
+	0xb8, 0x49, 0x4b, 0x45, 0x48,
+	0xc3,
+};
+
+/* Make a data page executable with set_memory_rox() and run it. */
+static void exec_data(struct result *res, u64 arg)
+{
+	int (*code)(void);
+	void *page;
+	int ret;
+
+	page = vmalloc(PAGE_SIZE);
+	if (!page) {
+		fail(res, -ENOMEM);
+		return;
+	}
+	memcpy(page, exec_code, sizeof(exec_code));
+	ret = set_memory_rox((unsigned long)page, 1);
+	if (ret) {
+		fail(res, ret);
+		goto out;
+	}
+
+	code = page;
+	WRITE_ONCE(exec_trap, NO_TRAP);
+	WRITE_ONCE(exec_page, (unsigned long)page);
+	ret = code();
+	WRITE_ONCE(exec_page, 0);
+
+	if (ret == EXEC_BLOCKED)
+		report(res, READ_ONCE(exec_trap), false);
+	else
+		report(res, NO_TRAP, ret == EXEC_RAN);
+
+	ret = set_memory_nx((unsigned long)page, 1);
+	if (!ret)
+		ret = set_memory_rw((unsigned long)page, 1);
+	if (ret) {
+		/* Leak the page rather than free it executable. */
+		fail(res, ret);
+		return;
+	}
+out:
+	vfree(page);
+}
+
+/* Clear @bit of CR0 or CR4 with a raw mov, bypassing the pinning checks. */
+static void clear_cr_bit(struct result *res, bool cr4, unsigned long bit)
+{
+	unsigned long flags, old, now = 0;
+	int trap;
+
+	local_irq_save(flags);
+	old = cr4 ? __read_cr4() : native_read_cr0();
+	if (!(old & bit)) {
+		local_irq_restore(flags);
+		skip(res, "bit not set");
+		return;
+	}
+	trap = write_cr_raw(cr4, old & ~bit);
+	if (trap == NO_TRAP) {
+		now = cr4 ? __read_cr4() : native_read_cr0();
+		write_cr_raw(cr4, old);
+	}
+	report(res, trap, !(now & bit));
+	local_irq_restore(flags);
+}
+
+static void clear_cr0_wp(struct result *res, u64 arg)
+{
+	clear_cr_bit(res, false, X86_CR0_WP);
+}
+
+static void clear_cr4_smep(struct result *res, u64 arg)
+{
+	clear_cr_bit(res, true, X86_CR4_SMEP);
+}
+
+static void clear_cr4_smap(struct result *res, u64 arg)
+{
+	clear_cr_bit(res, true, X86_CR4_SMAP);
+}
+
+/* Flip @flip in @msr with a raw wrmsr. */
+static void flip_msr(struct result *res, u32 msr, u64 flip)
+{
+	unsigned long flags;
+	u64 old, now = 0;
+	int trap;
+
+	local_irq_save(flags);
+	if (rdmsrq_safe(msr, &old)) {
+		local_irq_restore(flags);
+		skip(res, "MSR not readable");
+		return;
+	}
+	trap = wrmsr_raw(msr, old ^ flip);
+	if (trap == NO_TRAP) {
+		rdmsrq_safe(msr, &now);
+		wrmsr_raw(msr, old);
+	}
+	report(res, trap, now == (old ^ flip));
+	local_irq_restore(flags);
+}
+
+static void write_lstar(struct result *res, u64 arg)
+{
+	flip_msr(res, MSR_LSTAR, BIT(4));
+}
+
+static void write_sysenter_eip(struct result *res, u64 arg)
+{
+	flip_msr(res, MSR_IA32_SYSENTER_EIP, BIT(4));
+}
+
+static void write_efer(struct result *res, u64 arg)
+{
+	flip_msr(res, MSR_EFER, EFER_SCE);
+}
+
+/* Descriptor table loads reload the current value: harmless if allowed. */
+static void reload_gdtr(struct result *res, u64 arg)
+{
+	struct desc_ptr dtr;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	native_store_gdt(&dtr);
+	report(res, RAW_INSN("lgdt %[op]", "m", dtr), true);
+	local_irq_restore(flags);
+}
+
+static void reload_idtr(struct result *res, u64 arg)
+{
+	struct desc_ptr dtr;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	store_idt(&dtr);
+	report(res, RAW_INSN("lidt %[op]", "m", dtr), true);
+	local_irq_restore(flags);
+}
+
+static void reload_ldtr(struct result *res, u64 arg)
+{
+	unsigned long flags;
+	u16 sel;
+
+	local_irq_save(flags);
+	store_ldt(sel);
+	report(res, RAW_INSN("lldt %w[op]", "r", sel), true);
+	local_irq_restore(flags);
+}
+
+/*
+ * LTR needs an available TSS descriptor; like force_reload_TR(), mark the
+ * current one available first. LTR then marks it busy in the GDT that
+ * GDTR points to, the read-only alias in the CPU entry area: make that
+ * writable meanwhile. If the load is refused, the descriptor is made busy
+ * again, as the CPU would have done.
+ */
+static void reload_tr(struct result *res, u64 arg)
+{
+	struct desc_struct *gdt, *gdt_ro;
+	tss_desc old, avail;
+	struct desc_ptr dtr;
+	unsigned long flags;
+	bool remap;
+	int cpu, trap;
+
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	gdt = get_cpu_gdt_rw(cpu);
+	gdt_ro = get_cpu_gdt_ro(cpu);
+	native_store_gdt(&dtr);
+	remap = dtr.address == (unsigned long)gdt_ro;
+
+	memcpy(&old, &gdt[GDT_ENTRY_TSS], sizeof(old));
+	avail = old;
+	avail.type = DESC_TSS;
+	write_gdt_entry(gdt, GDT_ENTRY_TSS, &avail, DESC_TSS);
+	if (remap) {
+		cea_set_pte(gdt_ro, get_cpu_gdt_paddr(cpu), PAGE_KERNEL);
+		flush_tlb_one_kernel((unsigned long)gdt_ro);
+	}
+	trap = RAW_INSN("ltr %w[op]", "r", (u16)(GDT_ENTRY_TSS * 8));
+	if (remap) {
+		cea_set_pte(gdt_ro, get_cpu_gdt_paddr(cpu), PAGE_KERNEL_RO);
+		flush_tlb_one_kernel((unsigned long)gdt_ro);
+	}
+	if (trap == NO_TRAP)
+		this_cpu_write(__tss_limit_invalid, false);
+	else
+		write_gdt_entry(gdt, GDT_ENTRY_TSS, &old, DESC_TSS);
+	report(res, trap, true);
+	local_irq_restore(flags);
+}
+
+/*
+ * Read one byte at the physical address @pa (VTL1 memory, for instance),
+ * or write a zero there, through a new mapping of its page.
+ */
+static void access_phys(struct result *res, u64 pa, bool write)
+{
+	struct page *page;
+	unsigned long flags;
+	u8 *alias, val;
+	int trap;
+
+	if (!pfn_valid(PHYS_PFN(pa))) {
+		fail(res, -EINVAL);
+		return;
+	}
+	page = pfn_to_page(PHYS_PFN(pa));
+	alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	if (!alias) {
+		fail(res, -ENOMEM);
+		return;
+	}
+
+	local_irq_save(flags);
+	if (write)
+		trap = poke_byte(alias + offset_in_page(pa), 0);
+	else
+		trap = peek_byte(alias + offset_in_page(pa), &val);
+	report(res, trap, true);
+	local_irq_restore(flags);
+	vunmap(alias);
+}
+
+static void read_phys(struct result *res, u64 pa)
+{
+	access_phys(res, pa, false);
+}
+
+static void write_phys(struct result *res, u64 pa)
+{
+	access_phys(res, pa, true);
+}
+
+/*
+ * After the end of boot, ask the backend to protect memory or to take
+ * kernel data again: it must refuse. The request is harmless if accepted:
+ * a page of ours with the permissions it already has, or zeroes.
+ */
+static void boot_only_call(struct result *res, bool kdata)
+{
+	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
+	int (*op)(phys_addr_t head_pa, unsigned long nranges);
+	struct heki_request req;
+	unsigned long page;
+	int ret;
+
+	if (READ_ONCE(heki_core.state) != HEKI_STATE_SEALED) {
+		skip(res, "kernel not sealed by a backend");
+		return;
+	}
+	op = kdata ? hv->load_kdata : hv->protect_memory;
+	if (!op) {
+		skip(res, "operation not implemented");
+		return;
+	}
+
+	page = get_zeroed_page(GFP_KERNEL);
+	if (!page) {
+		fail(res, -ENOMEM);
+		return;
+	}
+	heki_request_init(&req, kdata ? HEKI_REQ_KDATA : HEKI_REQ_MEMORY,
+			  GFP_KERNEL);
+	ret = heki_request_add(&req, page, __pa(page), __pa(page) + PAGE_SIZE,
+			       kdata ? HEKI_KERNEL_INFO :
+			       HEKI_ATTR_MEM_READ | HEKI_ATTR_MEM_WRITE);
+	if (ret) {
+		fail(res, ret);
+	} else {
+		res->outcome = OUTCOME_RETURNED;
+		res->value = op(heki_request_head_pa(&req), req.nranges);
+		res->cpu = raw_smp_processor_id();
+	}
+	heki_request_free(&req);
+	free_page(page);
+}
+
+static void protect_after_boot(struct result *res, u64 arg)
+{
+	boot_only_call(res, false);
+}
+
+static void load_kdata_after_boot(struct result *res, u64 arg)
+{
+	boot_only_call(res, true);
+}
+
+/* The *_phys attacks take a physical address; the others ignore the input. */
+static struct attack attacks[] = {
+	{ "write_text", write_text },
+	{ "write_rodata", write_rodata },
+	{ "write_ro_after_init", write_ro_after_init },
+	{ "exec_data", exec_data },
+	{ "cr0_wp", clear_cr0_wp },
+	{ "cr4_smep", clear_cr4_smep },
+	{ "cr4_smap", clear_cr4_smap },
+	{ "msr_lstar", write_lstar },
+	{ "msr_sysenter_eip", write_sysenter_eip },
+	{ "msr_efer", write_efer },
+	{ "gdtr", reload_gdtr },
+	{ "idtr", reload_idtr },
+	{ "ldtr", reload_ldtr },
+	{ "tr", reload_tr },
+	{ "read_phys", read_phys, true },
+	{ "write_phys", write_phys, true },
+	{ "protect_memory", protect_after_boot },
+	{ "load_kdata", load_kdata_after_boot },
+};
+
+static ssize_t attack_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct attack *attack = file->private_data;
+	struct result res = { .outcome = OUTCOME_NONE };
+	u64 arg = 0;
+	int ret;
+
+	if (attack->takes_pa) {
+		ret = kstrtou64_from_user(ubuf, count, 0, &arg);
+		if (ret)
+			return ret;
+	}
+
+	mutex_lock(&heki_test_lock);
+	attack->run(&res, arg);
+	attack->last = res;
+	mutex_unlock(&heki_test_lock);
+	if (res.outcome == OUTCOME_BLOCKED || res.outcome == OUTCOME_SUCCEEDED)
+		pr_info("%s: %s on CPU%d\n", attack->name,
+			res.outcome == OUTCOME_BLOCKED ? "blocked" : "succeeded",
+			res.cpu);
+	return count;
+}
+
+static ssize_t attack_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct attack *attack = file->private_data;
+	struct result res;
+	char buf[64];
+	int len;
+
+	mutex_lock(&heki_test_lock);
+	res = attack->last;
+	mutex_unlock(&heki_test_lock);
+
+	switch (res.outcome) {
+	case OUTCOME_BLOCKED:
+		len = scnprintf(buf, sizeof(buf), "blocked trap=%ld cpu=%d\n",
+				res.value, res.cpu);
+		break;
+	case OUTCOME_SUCCEEDED:
+		len = scnprintf(buf, sizeof(buf), "succeeded cpu=%d\n",
+				res.cpu);
+		break;
+	case OUTCOME_RETURNED:
+		len = scnprintf(buf, sizeof(buf), "returned %ld cpu=%d\n",
+				res.value, res.cpu);
+		break;
+	case OUTCOME_SKIPPED:
+		len = scnprintf(buf, sizeof(buf), "skipped %s\n", res.reason);
+		break;
+	case OUTCOME_ERROR:
+		len = scnprintf(buf, sizeof(buf), "error %ld\n", res.value);
+		break;
+	default:
+		len = scnprintf(buf, sizeof(buf), "none\n");
+		break;
+	}
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations attack_fops = {
+	.open = simple_open,
+	.read = attack_read,
+	.write = attack_write,
+	.llseek = default_llseek,
+};
+
+static int __init heki_test_init(void)
+{
+	struct dentry *dir;
+	unsigned int i;
+	int ret;
+
+	ret = register_die_notifier(&exec_nb);
+	if (ret)
+		return ret;
+	dir = debugfs_create_dir("heki_test", NULL);
+	for (i = 0; i < ARRAY_SIZE(attacks); i++)
+		debugfs_create_file(attacks[i].name, 0600, dir, &attacks[i],
+				    &attack_fops);
+	pr_warn("attack test interface in debugfs, for testing only\n");
+	return 0;
+}
+late_initcall(heki_test_init);

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HEKI selftests - what must keep working once the kernel is sealed
+ *
+ * Pinning registers must not break the kernel features that legitimately
+ * change them (CR4.TSD for PR_SET_TSC, CR4.PCE for rdpmc), CPUs must go
+ * offline and come back locked, and user space must run as before.
+ */
+
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "common.h"
+
+static inline uint64_t read_tsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t read_pmc(uint32_t counter)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdpmc" : "=a" (lo), "=d" (hi) : "c" (counter));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int write_str(const char *path, const char *val)
+{
+	ssize_t len;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = write(fd, val, strlen(val));
+	close(fd);
+	return len == (ssize_t)strlen(val) ? 0 : -errno;
+}
+
+/*
+ * Two tasks share a CPU, one with the TSC disabled (CR4.TSD set while it
+ * runs), one with it enabled: every context switch between them flips
+ * CR4.TSD. The first must get SIGSEGV from rdtsc, the second never.
+ */
+TEST(tsc_prctl)
+{
+	int status, i, tsc = 0;
+	pid_t child;
+
+	ASSERT_EQ(0, pin_to_cpu(0));
+	ASSERT_EQ(0, prctl(PR_GET_TSC, &tsc, 0, 0, 0));
+	ASSERT_EQ(PR_TSC_ENABLE, tsc);
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		read_tsc();
+		if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0))
+			_exit(1);
+		for (i = 0; i < 1000; i++)
+			sched_yield();
+		read_tsc();
+		_exit(2);
+	}
+	for (i = 0; i < 1000; i++) {
+		read_tsc();
+		sched_yield();
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status))
+		TH_LOG("the child exited with %d", WEXITSTATUS(status));
+	ASSERT_EQ(SIGSEGV, WTERMSIG(status));
+	read_tsc();
+}
+
+/*
+ * Take a CPU offline and back online; it must then be locked like the
+ * others: an attack made on it behaves as on the boot CPU.
+ */
+TEST(cpu_hotplug)
+{
+	char path[128], val[16], out[128];
+	enum heki_mode mode = heki_mode();
+	const char *expect;
+	int cpu, ncpus;
+
+	ASSERT_NE(HEKI_MODE_UNKNOWN, mode);
+	ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	for (cpu = 1; cpu < ncpus; cpu++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/online", cpu);
+		if (!access(path, W_OK))
+			break;
+	}
+	if (cpu >= ncpus)
+		SKIP(return, "no CPU can go offline");
+
+	ASSERT_EQ(0, write_str(path, "0"));
+	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	ASSERT_STREQ("0", val);
+	ASSERT_EQ(0, write_str(path, "1"));
+	ASSERT_EQ(0, read_file(path, val, sizeof(val)));
+	ASSERT_STREQ("1", val);
+
+	ASSERT_EQ(0, pin_to_cpu(cpu));
+	ASSERT_EQ(0, heki_attack("cr4_smep", NULL, out, sizeof(out)));
+	TH_LOG("cr4_smep on CPU%d: %s", cpu, out);
+	snprintf(val, sizeof(val), "cpu=%d", cpu);
+	ASSERT_NE(NULL, strstr(out, val));
+	expect = mode == HEKI_MODE_SEALED ? "blocked trap=13 " : "succeeded ";
+	ASSERT_EQ(0, strncmp(out, expect, strlen(expect)));
+}
+
+/*
+ * rdpmc from user space, allowed through the mmap'd page of a perf event:
+ * the kernel sets CR4.PCE for the task.
+ */
+TEST(rdpmc)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_HW_INSTRUCTIONS,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	struct perf_event_mmap_page *pc;
+	uint64_t first, second;
+	long page = sysconf(_SC_PAGESIZE);
+	int fd, i;
+
+	fd = syscall(__NR_perf_event_open, &attr, 0, -1, -1, 0);
+	if (fd < 0)
+		SKIP(return, "no hardware counter: %s", strerror(errno));
+	pc = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, pc);
+	if (!pc->cap_user_rdpmc || !pc->index)
+		SKIP(return, "rdpmc not allowed for this counter");
+
+	first = read_pmc(pc->index - 1);
+	for (i = 0; i < 1000; i++)
+		sched_yield();
+	second = read_pmc(pc->index - 1);
+	TH_LOG("counter %u: %llu then %llu", pc->index - 1,
+	       (unsigned long long)first, (unsigned long long)second);
+	ASSERT_NE(first, second);
+	munmap(pc, page);
+	close(fd);
+}
+
+/* User space may still run code it wrote (MBEC keeps user execution). */
+TEST(user_exec)
+{
+	/* mov $42, %eax; ret */
+	static const unsigned char code[] = { 0xb8, 0x2a, 0, 0, 0, 0xc3 };
+	long page = sysconf(_SC_PAGESIZE);
+	int (*fn)(void);
+	void *p;
+
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memcpy(p, code, sizeof(code));
+	ASSERT_EQ(0, mprotect(p, page, PROT_READ | PROT_EXEC));
+	fn = (int (*)(void))p;
+	ASSERT_EQ(42, fn());
+	munmap(p, page);
+}
+
+/* Physical address of a locked page of ours, from /proc/self/pagemap. */
+static uint64_t page_pa(void *p)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t entry = 0;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, sizeof(entry),
+		  (uintptr_t)p / page * sizeof(entry)) != sizeof(entry))
+		entry = 0;
+	close(fd);
+	if (!(entry & (1ULL << 63)))
+		return 0;
+	return (entry & ((1ULL << 55) - 1)) * page;
+}
+
+/*
+ * The kernel still reads and writes its own RAM through new mappings:
+ * the primitive the VTL1 memory attacks use works on VTL0 memory.
+ */
+TEST(phys_access)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char arg[32], out[128];
+	unsigned char *p;
+	uint64_t pa;
+
+	if (access(HEKI_TEST_DIR, F_OK))
+		SKIP(return, "no " HEKI_TEST_DIR " (CONFIG_HEKI_TEST)");
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED | MAP_POPULATE, -1,
+		 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 0xff, page);
+	pa = page_pa(p);
+	ASSERT_NE(0, pa);
+
+	snprintf(arg, sizeof(arg), "%#llx", (unsigned long long)pa + 8);
+	ASSERT_EQ(0, heki_attack("read_phys", arg, out, sizeof(out)));
+	ASSERT_EQ(0, strncmp(out, "succeeded ", 10))
+		TH_LOG("read_phys: %s", out);
+	ASSERT_EQ(0, heki_attack("write_phys", arg, out, sizeof(out)));
+	ASSERT_EQ(0, strncmp(out, "succeeded ", 10))
+		TH_LOG("write_phys: %s", out);
+	ASSERT_EQ(0, p[8]);
+	ASSERT_EQ(0xff, p[7]);
+	ASSERT_EQ(0xff, p[9]);
+	munmap(p, page);
+}
+
+TEST_HARNESS_MAIN
