@@ -210,7 +210,7 @@ void heki_cpa_update(unsigned long pfn, unsigned long npages,
 
 /* Functions of the page attribute code, skipped to find the caller. */
 static const char *const cpa_prefixes[] = {
-	"heki_", "change_page_attr", "__change_page_attr", "cpa_",
+	"heki_cpa_check", "change_page_attr", "__change_page_attr", "cpa_",
 	"set_memory_", "_set_memory_", "__set_memory_", "set_pages_",
 	"_set_pages_", "set_direct_map_",
 };
