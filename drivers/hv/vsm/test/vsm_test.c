@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hyper-V VSM - tests of the VTL call interface, for testing only
+ *
+ * Before the end of boot, right after the backend started VTL1, this makes
+ * one VTL call per class of malformed request (bad counts, unaligned or
+ * empty or reversed ranges, unknown attribute bits, overlapping ranges,
+ * addresses outside RAM, cyclic or overlong chains, reserved arguments,
+ * unknown functions). Each must fail with the errno documented in
+ * Documentation/virt/hyperv/vsm.rst and apply nothing: most requests start
+ * with a valid range making a page of the test read-only, and that page
+ * must still be writable afterwards.
+ *
+ * After the end of boot, writing to <debugfs>/vsm_test/after_boot makes
+ * every boot-only call again with valid arguments: each must return -EPERM
+ * (before it, or with heki=off, the write fails with -EPERM itself).
+ *
+ * <debugfs>/vsm_test/before_boot and after_boot list one case a line:
+ *
+ *   <case> expected=<errno> got=<value> <intact|modified>
+ *
+ * or "skipped <reason>" when VTL1 does not run.
+ */
+
+#define pr_fmt(fmt) "hv_vsm_test: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/heki.h>
+#include <linux/init.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <asm/asm.h>
+#include <asm/mshyperv.h>
+#include <hyperv/hv_vsm.h>
+
+#include "../hv_vsm_hvcall.h"
+
+/* Victim pages: the first is in most requests, the others serve ranges. */
+#define VICTIM_ORDER	2
+#define MAX_CASES	32
+
+struct vsm_result {
+	const char *name;
+	long expected;
+	long got;
+	bool intact;
+};
+
+struct vsm_results {
+	const char *skipped;
+	unsigned int n;
+	struct vsm_result r[MAX_CASES];
+};
+
+/* A request being built: its chained list pages and the call's registers. */
+struct req {
+	struct heki_page **pages;
+	unsigned int npages;
+	u64 func, a1, a2, a3;
+};
+
+struct vsm_case {
+	const char *name;
+	long expected;
+	unsigned int npages;
+	void (*build)(struct req *r);
+};
+
+static struct page *victim;
+static phys_addr_t victim_pa;
+static struct vsm_results before_boot, after_boot;
+static DEFINE_MUTEX(vsm_test_lock);
+
+static phys_addr_t vpa(unsigned int page)
+{
+	return victim_pa + page * PAGE_SIZE;
+}
+
+static void add(struct heki_page *p, phys_addr_t pa, phys_addr_t epa,
+		unsigned long attributes)
+{
+	struct heki_range *range = &p->ranges[p->nranges++];
+
+	range->pa = pa;
+	range->epa = epa;
+	range->attributes = attributes;
+}
+
+/* The valid first range: victim page 0 read-only. */
+static void start(struct req *r)
+{
+	add(r->pages[0], vpa(0), vpa(1), HEKI_ATTR_MEM_READ);
+	r->a2 = 1;
+}
+
+static void free_req(struct req *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->npages; i++)
+		free_page((unsigned long)r->pages[i]);
+	kfree(r->pages);
+}
+
+static int alloc_req(struct req *r, unsigned int npages)
+{
+	unsigned int i;
+
+	r->pages = kcalloc(npages, sizeof(*r->pages), GFP_KERNEL);
+	if (!r->pages)
+		return -ENOMEM;
+	for (r->npages = 0; r->npages < npages; r->npages++) {
+		r->pages[r->npages] = (void *)get_zeroed_page(GFP_KERNEL);
+		if (!r->pages[r->npages]) {
+			free_req(r);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i + 1 < npages; i++) {
+		r->pages[i]->next = r->pages[i + 1];
+		r->pages[i]->next_pa = __pa(r->pages[i + 1]);
+	}
+	r->func = HV_VSM_VTL_CALL_PROTECT_MEMORY;
+	r->a1 = __pa(r->pages[0]);
+	return 0;
+}
+
+/* Victim page 0 is still writable: nothing of the request was applied. */
+static bool victim_writable(void)
+{
+	u8 *byte = page_address(victim);
+	int failed = 0;
+
+	asm volatile("1: movb %[val], %[dst]\n"
+		     "2:\n"
+		     _ASM_EXTABLE_FAULT(1b, 2b)
+		     : [dst] "=m" (*byte), "+a" (failed)
+		     : [val] "q" ((u8)0x5a)
+		     : "memory");
+	return !failed;
+}
+
+static void no_ranges(struct req *r)
+{
+	r->a2 = 0;
+}
+
+static void count_above_chain(struct req *r)
+{
+	start(r);
+	r->a2 = 2;
+}
+
+static void count_below_chain(struct req *r)
+{
+	start(r);
+	add(r->pages[0], vpa(1), vpa(2), HEKI_ATTR_MEM_READ);
+}
+
+static void page_over_capacity(struct req *r)
+{
+	start(r);
+	r->pages[0]->nranges = HEKI_MAX_RANGES + 1;
+	r->a2 = HEKI_MAX_RANGES + 1;
+}
+
+static void empty_page_in_chain(struct req *r)
+{
+	start(r);
+}
+
+static void unaligned_range(struct req *r)
+{
+	start(r);
+	add(r->pages[0], vpa(1) + 8, vpa(2), HEKI_ATTR_MEM_READ);
+	r->a2 = 2;
+}
+
+static void unaligned_list(struct req *r)
+{
+	start(r);
+	r->a1 += 8;
+}
+
+static void bad_attributes(struct req *r, unsigned long attributes)
+{
+	start(r);
+	add(r->pages[0], vpa(1), vpa(2), attributes);
+	r->a2 = 2;
+}
+
+static void unknown_attribute(struct req *r)
+{
+	bad_attributes(r, HEKI_ATTR_MEM_READ | BIT(4));
+}
+
+static void write_without_read(struct req *r)
+{
+	bad_attributes(r, HEKI_ATTR_MEM_WRITE);
+}
+
+static void exec_without_read(struct req *r)
+{
+	bad_attributes(r, HEKI_ATTR_MEM_EXEC);
+}
+
+static void reserved_argument(struct req *r)
+{
+	start(r);
+	r->a3 = 1;
+}
+
+static void empty_range(struct req *r)
+{
+	start(r);
+	add(r->pages[0], vpa(1), vpa(1), HEKI_ATTR_MEM_READ);
+	r->a2 = 2;
+}
+
+static void reversed_range(struct req *r)
+{
+	start(r);
+	add(r->pages[0], vpa(2), vpa(1), HEKI_ATTR_MEM_READ);
+	r->a2 = 2;
+}
+
+static void overlapping_ranges(struct req *r)
+{
+	start(r);
+	add(r->pages[0], vpa(1), vpa(3), HEKI_ATTR_MEM_READ);
+	add(r->pages[0], vpa(2), vpa(4), HEKI_ATTR_MEM_READ);
+	r->a2 = 3;
+}
+
+static void range_outside_ram(struct req *r)
+{
+	start(r);
+	add(r->pages[0], PFN_PHYS(max_pfn), PFN_PHYS(max_pfn + 1),
+	    HEKI_ATTR_MEM_READ);
+	r->a2 = 2;
+}
+
+static void list_outside_ram(struct req *r)
+{
+	start(r);
+	r->a1 = PFN_PHYS(max_pfn);
+}
+
+static void cyclic_chain(struct req *r)
+{
+	start(r);
+	add(r->pages[1], vpa(1), vpa(2), HEKI_ATTR_MEM_READ);
+	r->pages[1]->next_pa = __pa(r->pages[0]);
+	r->a2 = 4;
+}
+
+static void self_loop(struct req *r)
+{
+	start(r);
+	r->pages[0]->next_pa = __pa(r->pages[0]);
+	r->a2 = 2;
+}
+
+/* Each list page asks for what its own page already has. */
+static void chain_too_long(struct req *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->npages; i++)
+		add(r->pages[i], __pa(r->pages[i]), __pa(r->pages[i]) + PAGE_SIZE,
+		    HEKI_ATTR_MEM_READ | HEKI_ATTR_MEM_WRITE);
+	r->a2 = r->npages;
+}
+
+static void unknown_function(struct req *r)
+{
+	start(r);
+	r->func = 0x1fff0;
+}
+
+static void kdata_unknown_type(struct req *r)
+{
+	r->func = HV_VSM_VTL_CALL_LOAD_KDATA;
+	add(r->pages[0], vpa(1), vpa(2), HEKI_KDATA_MAX);
+	r->a2 = 1;
+}
+
+static const struct vsm_case malformed[] = {
+	{ "no_ranges", -EINVAL, 1, no_ranges },
+	{ "count_above_chain", -EINVAL, 1, count_above_chain },
+	{ "count_below_chain", -EINVAL, 1, count_below_chain },
+	{ "page_over_capacity", -EINVAL, 1, page_over_capacity },
+	{ "empty_page_in_chain", -EINVAL, 2, empty_page_in_chain },
+	{ "unaligned_range", -EINVAL, 1, unaligned_range },
+	{ "unaligned_list", -EINVAL, 1, unaligned_list },
+	{ "unknown_attribute", -EINVAL, 1, unknown_attribute },
+	{ "write_without_read", -EINVAL, 1, write_without_read },
+	{ "exec_without_read", -EINVAL, 1, exec_without_read },
+	{ "reserved_argument", -EINVAL, 1, reserved_argument },
+	{ "empty_range", -ERANGE, 1, empty_range },
+	{ "reversed_range", -ERANGE, 1, reversed_range },
+	{ "overlapping_ranges", -EEXIST, 1, overlapping_ranges },
+	{ "range_outside_ram", -EFAULT, 1, range_outside_ram },
+	{ "list_outside_ram", -EFAULT, 1, list_outside_ram },
+	{ "cyclic_chain", -ELOOP, 2, cyclic_chain },
+	{ "self_loop", -ELOOP, 1, self_loop },
+	{ "chain_too_long", -E2BIG, HV_VSM_MAX_LIST_PAGES + 1, chain_too_long },
+	{ "unknown_function", -EINVAL, 1, unknown_function },
+	{ "kdata_unknown_type", -EINVAL, 1, kdata_unknown_type },
+};
+
+/* Valid requests of boot-only functions, refused after the end of boot. */
+static void lock_regs(struct req *r)
+{
+	r->func = HV_VSM_VTL_CALL_LOCK_REGS;
+	r->a1 = 0;
+}
+
+static void end_of_boot(struct req *r)
+{
+	r->func = HV_VSM_VTL_CALL_SIGNAL_END_OF_BOOT;
+	r->a1 = 0;
+}
+
+static void protect_memory(struct req *r)
+{
+	add(r->pages[0], vpa(1), vpa(2),
+	    HEKI_ATTR_MEM_READ | HEKI_ATTR_MEM_WRITE);
+	r->a2 = 1;
+}
+
+static void load_kdata(struct req *r)
+{
+	r->func = HV_VSM_VTL_CALL_LOAD_KDATA;
+	add(r->pages[0], vpa(1), vpa(2), HEKI_KERNEL_INFO);
+	r->a2 = 1;
+}
+
+/* An empty CPU mask (the zeroed list page) and boot signal page. */
+static void enable_aps_vtl(struct req *r)
+{
+	r->func = HV_VSM_VTL_CALL_ENABLE_APS_VTL;
+	r->a1 = PHYS_PFN(r->a1);
+}
+
+static void boot_aps(struct req *r)
+{
+	r->func = HV_VSM_VTL_CALL_BOOT_APS;
+	r->a1 = PHYS_PFN(r->a1);
+	r->a2 = r->a1;
+}
+
+static const struct vsm_case boot_only[] = {
+	{ "lock_regs", -EPERM, 1, lock_regs },
+	{ "signal_end_of_boot", -EPERM, 1, end_of_boot },
+	{ "protect_memory", -EPERM, 1, protect_memory },
+	{ "load_kdata", -EPERM, 1, load_kdata },
+	{ "enable_aps_vtl", -EPERM, 1, enable_aps_vtl },
+	{ "boot_aps", -EPERM, 1, boot_aps },
+	{ "unknown_function", -EINVAL, 1, unknown_function },
+};
+
+/* VTL1 runs on this CPU's virtual processor. */
+static bool vtl1_running(void)
+{
+	union hv_register_vsm_vp_status status;
+
+	if (!hv_is_hyperv_initialized() ||
+	    hv_vsm_get_vp_reg64(HV_VSM_INPUT_SELF, HV_REGISTER_VSM_VP_STATUS,
+				&status.as_uint64))
+		return false;
+	return status.enabled_vtl_set & BIT(HV_VTL_SECURE);
+}
+
+static void run_cases(const struct vsm_case *cases, unsigned int n,
+		      struct vsm_results *res)
+{
+	unsigned int i;
+	struct req r;
+
+	memset(res, 0, sizeof(*res));
+	if (!vtl1_running()) {
+		res->skipped = "VTL1 does not run";
+		return;
+	}
+	for (i = 0; i < n && i < MAX_CASES; i++) {
+		struct vsm_result *out = &res->r[res->n++];
+
+		out->name = cases[i].name;
+		out->expected = cases[i].expected;
+		if (alloc_req(&r, cases[i].npages)) {
+			out->got = -ENOMEM;
+			continue;
+		}
+		cases[i].build(&r);
+		out->got = hv_vsm_vtl_call(r.func, r.a1, r.a2, r.a3);
+		out->intact = victim_writable();
+		free_req(&r);
+	}
+}
+
+static int results_show(struct seq_file *m, void *v)
+{
+	struct vsm_results *res = m->private;
+	unsigned int i;
+
+	mutex_lock(&vsm_test_lock);
+	if (res->skipped)
+		seq_printf(m, "skipped %s\n", res->skipped);
+	for (i = 0; i < res->n; i++)
+		seq_printf(m, "%s expected=%ld got=%ld %s\n", res->r[i].name,
+			   res->r[i].expected, res->r[i].got,
+			   res->r[i].intact ? "intact" : "modified");
+	mutex_unlock(&vsm_test_lock);
+	return 0;
+}
+
+static int results_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, results_show, inode->i_private);
+}
+
+static ssize_t after_boot_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	/* Before the end of boot, VTL1 would accept these calls. */
+	if (!heki_enforcing())
+		return -EPERM;
+	mutex_lock(&vsm_test_lock);
+	run_cases(boot_only, ARRAY_SIZE(boot_only), &after_boot);
+	mutex_unlock(&vsm_test_lock);
+	return count;
+}
+
+static const struct file_operations before_boot_fops = {
+	.open = results_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct file_operations after_boot_fops = {
+	.open = results_open,
+	.read = seq_read,
+	.write = after_boot_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* After the backend started VTL1 (late_initcall), before the end of boot. */
+static int __init vsm_test_init(void)
+{
+	struct dentry *dir;
+
+	victim = alloc_pages(GFP_KERNEL | __GFP_ZERO, VICTIM_ORDER);
+	if (!victim)
+		return -ENOMEM;
+	victim_pa = page_to_phys(victim);
+
+	mutex_lock(&vsm_test_lock);
+	run_cases(malformed, ARRAY_SIZE(malformed), &before_boot);
+	mutex_unlock(&vsm_test_lock);
+
+	dir = debugfs_create_dir("vsm_test", NULL);
+	debugfs_create_file("before_boot", 0400, dir, &before_boot,
+			    &before_boot_fops);
+	debugfs_create_file("after_boot", 0600, dir, &after_boot,
+			    &after_boot_fops);
+	pr_warn("VTL call test interface in debugfs, for testing only\n");
+	return 0;
+}
+late_initcall_sync(vsm_test_init);
