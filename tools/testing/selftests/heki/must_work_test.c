@@ -243,4 +243,19 @@ TEST(phys_access)
 	munmap(p, page);
 }
 
+/*
+ * The kernel keeps running after a blocked access: the test interface's
+ * recovery from faults works (checked with accesses that fault anyway).
+ */
+TEST(blocked_access_recovery)
+{
+	char out[128];
+
+	if (access(HEKI_TEST_DIR, F_OK))
+		SKIP(return, "no " HEKI_TEST_DIR " (CONFIG_HEKI_TEST)");
+	ASSERT_EQ(0, heki_attack("recovery", NULL, out, sizeof(out)));
+	ASSERT_EQ(0, strncmp(out, "blocked trap=13 ", 16))
+		TH_LOG("recovery: %s", out);
+}
+
 TEST_HARNESS_MAIN
