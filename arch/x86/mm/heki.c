@@ -186,6 +186,7 @@ int heki_arch_walk_kernel(heki_walk_fn fn, void *data)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(heki_arch_walk_kernel);
 
 /**
  * heki_cpa_update() - Account for a leaf entry whose protection changes

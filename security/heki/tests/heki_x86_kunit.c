@@ -328,6 +328,86 @@ static void heki_x86_sealed_memory(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, heki_core.counters.lost, 0UL);
 }
 
+struct snapshot {
+	struct heki_counters c;
+	spinlock_t lock;	/* serialises c */
+	unsigned long seg[3][512];
+	unsigned int nr;
+	bool overflow;
+};
+
+static void snapshot_leaf(void *data, unsigned long va, unsigned long pfn,
+			  unsigned long npages, unsigned long perms)
+{
+	struct snapshot *snap = data;
+
+	heki_counters_update(&snap->c, &snap->lock, pfn, npages, 0, perms);
+}
+
+static int snapshot_segment(void *data, unsigned long start,
+			    unsigned long end, unsigned long perms)
+{
+	struct snapshot *snap = data;
+
+	if (snap->nr == ARRAY_SIZE(snap->seg[0])) {
+		snap->overflow = true;
+		return -E2BIG;
+	}
+	snap->seg[0][snap->nr] = start;
+	snap->seg[1][snap->nr] = end;
+	snap->seg[2][snap->nr] = perms;
+	snap->nr++;
+	return 0;
+}
+
+/* Whether the live counters give the permissions a fresh walk gives. */
+static bool counters_match(struct kunit *test, struct snapshot *walked,
+			   struct snapshot *live)
+{
+	unsigned int i;
+
+	memset(walked, 0, sizeof(*walked));
+	memset(live, 0, sizeof(*live));
+	heki_counters_init(&walked->c);
+	spin_lock_init(&walked->lock);
+	KUNIT_EXPECT_EQ(test, heki_arch_walk_kernel(snapshot_leaf, walked), 0);
+	heki_counters_for_each(&walked->c, snapshot_segment, walked);
+	heki_counters_destroy(&walked->c);
+
+	spin_lock_irq(&heki_core.lock);
+	heki_counters_for_each(&heki_core.counters, snapshot_segment, live);
+	spin_unlock_irq(&heki_core.lock);
+
+	if (walked->overflow || live->overflow || walked->nr != live->nr)
+		return false;
+	for (i = 0; i < walked->nr; i++)
+		if (walked->seg[0][i] != live->seg[0][i] ||
+		    walked->seg[1][i] != live->seg[1][i] ||
+		    walked->seg[2][i] != live->seg[2][i])
+			return false;
+	return true;
+}
+
+static void heki_x86_sealed_consistent(struct kunit *test)
+{
+	struct snapshot *walked, *live;
+	unsigned int tries;
+
+	walked = kunit_kzalloc(test, sizeof(*walked), GFP_KERNEL);
+	live = kunit_kzalloc(test, sizeof(*live), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, walked);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+
+	/* Other CPUs may change a mapping between the two reads: retry. */
+	for (tries = 0; tries < 3; tries++)
+		if (counters_match(test, walked, live))
+			break;
+	KUNIT_EXPECT_LT_MSG(test, tries, 3U,
+			    "live counters: %u runs of equal permission, fresh walk: %u",
+			    live->nr, walked->nr);
+	KUNIT_EXPECT_FALSE(test, walked->overflow);
+}
+
 static struct kunit_case heki_x86_sealed_cases[] = {
 	KUNIT_CASE(heki_x86_sealed_text),
 	KUNIT_CASE(heki_x86_sealed_rodata),
@@ -335,6 +415,7 @@ static struct kunit_case heki_x86_sealed_cases[] = {
 	KUNIT_CASE(heki_x86_sealed_data),
 	KUNIT_CASE(heki_x86_sealed_refuse),
 	KUNIT_CASE(heki_x86_sealed_vmap_counted),
+	KUNIT_CASE(heki_x86_sealed_consistent),
 	KUNIT_CASE(heki_x86_sealed_memory),
 	{}
 };
