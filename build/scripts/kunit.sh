@@ -13,6 +13,8 @@ arch=$3
 shift 3
 
 . "$(dirname "$0")/ccache-env.sh" "$build"
+# Run QEMU under TCG only, see tcg-only/qemu-system-x86_64.
+PATH=$(cd "$(dirname "$0")/tcg-only" && pwd):$PATH
 kc=()
 for d in "$@"; do kc+=(--kunitconfig="$d"); done
 
