@@ -70,14 +70,6 @@ static u64 vtl1_enable_vp1(u64 arg)
 	return HV_STATUS(hv_enable_vp_vtl(1, 1, &ctx1));
 }
 
-static bool wait_for(volatile u32 *v, u32 want)
-{
-	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
-	while (*v != want && rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 50000000)
-		cpu_relax();
-	return *v == want;
-}
-
 void test_main(void)
 {
 	struct hv_initial_vp_context ctx0;
@@ -105,14 +97,14 @@ void test_main(void)
 	hv_context_here(&ctx0, (u64)ap_entry, (u64)ap0_stack + sizeof(ap0_stack), (u64)p0, SEL_TSS0);
 	report_eq(HV_STATUS(hv_start_vp(1, 0, &ctx0)), 0, "StartVirtualProcessor(VP 1, VTL0) succeeds");
 	go = 1;
-	bool first = wait_for(&ap0_calls, 1);
+	bool first = hv_wait_for(&ap0_calls, 1);
 	report(first && ap1_entries == 1, "VP 1's first VTL call enters VTL1 (entries %u)", ap1_entries);
 	report(ap1_rsp_first > (u64)ap1_stack && ap1_rsp_first < (u64)ap1_stack + sizeof(ap1_stack),
 	       "VP 1 enters VTL1 on the stack of its own initial context");
 	report(ap1_vp_index == 1 && (ap1_vp_status & 0xf) == 1,
 	       "in VTL1 on VP 1: VP_INDEX 1, VsmVpStatus.ActiveVtl 1 (0x%lx)", ap1_vp_status);
 	go = 2;
-	bool second = wait_for(&ap0_calls, 2);
+	bool second = hv_wait_for(&ap0_calls, 2);
 	report(second && ap1_entries == 2, "VP 1's second VTL call resumes VTL1 after its VTL return (entries %u)",
 	       ap1_entries);
 	report((ap0_vp_status_after & 0xf) == 0, "back in VTL0 on VP 1: ActiveVtl 0 (0x%lx)", ap0_vp_status_after);

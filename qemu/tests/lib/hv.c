@@ -48,6 +48,14 @@ u64 hv_call(u64 control, u64 in, u64 out)
 	return rax;
 }
 
+bool hv_wait_for(volatile u32 *v, u32 want)
+{
+	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
+	while (*v != want && rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 50000000)
+		cpu_relax();
+	return *v == want;
+}
+
 u64 hv_vmcall(u64 control, u64 in, u64 out)
 {
 	register u64 r8 asm("r8") = out;

@@ -213,6 +213,8 @@ void hv_enable_hypercall_page(void);
 void hv_setup(void);
 u64 hv_call(u64 control, u64 in, u64 out);	/* through the hypercall page */
 u64 hv_vmcall(u64 control, u64 in, u64 out);	/* raw VMCALL */
+/* wait up to 5 s (TIME_REF_COUNT) for *V == WANT; true when it got there */
+bool hv_wait_for(volatile u32 *v, u32 want);
 static inline u64 gpa_of(const void *p) { return (u64)p; }	/* identity map */
 
 u64 hv_get_reg(u32 vp, u8 vtl, u32 name, struct hv_u128 *v);	/* returns status */

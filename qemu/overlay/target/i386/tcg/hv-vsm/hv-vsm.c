@@ -276,9 +276,10 @@ typedef struct HvVtlState {
     HvVtlArch arch;             /* valid while the VTL is not active */
     DeviceState *apic;
 
-    /* Private synthetic MSRs */
-    uint64_t guest_os_id;
-    uint64_t hypercall;
+    /*
+     * Private synthetic MSRs (GUEST_OS_ID and HYPERCALL are private to the
+     * VTL but partition-wide: they live in HvVsmPartition)
+     */
     uint64_t vp_assist;
     uint64_t scontrol;
     uint64_t siefp;
@@ -312,6 +313,9 @@ typedef struct HvVsmPartition {
     bool vtl1_enabled_on_any_vp;
     bool mbec;                  /* EnablePartitionVtl(EnableMbec) */
     uint64_t vsm_config;        /* HvRegisterVsmPartitionConfig of VTL 1 */
+    /* Partition-wide, one instance per VTL (TLFS hypercall interface) */
+    uint64_t guest_os_id[HV_NUM_VTLS];
+    uint64_t hypercall[HV_NUM_VTLS];
     bool protection_enabled;
     uint8_t default_mask;
     uint8_t *prot;              /* per-GFN VTL 0 permissions set by VTL 1 */
@@ -946,10 +950,10 @@ bool hv_vsm_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val,
     v = &vp->vtl[vp->active_vtl];
     switch (msr) {
     case HV_MSR_GUEST_OS_ID:
-        *val = v->guest_os_id;
+        *val = qatomic_read(&part.guest_os_id[vp->active_vtl]);
         break;
     case HV_MSR_HYPERCALL:
-        *val = v->hypercall;
+        *val = qatomic_read(&part.hypercall[vp->active_vtl]);
         break;
     case HV_MSR_VP_INDEX:
         *val = vp->vp_index;
@@ -1010,20 +1014,28 @@ bool hv_vsm_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val,
     trace_hv_vsm_msr(vp->vp_index, vtl, 1, msr, val);
     switch (msr) {
     case HV_MSR_GUEST_OS_ID:
-        v->guest_os_id = val;
+        /* Partition-wide (per VTL): every VP of the VTL sees the value. */
+        qemu_mutex_lock(&part.lock);
+        part.guest_os_id[vtl] = val;
         if (!val) {
-            v->hypercall &= ~1ULL;
+            part.hypercall[vtl] &= ~1ULL;
         }
+        qemu_mutex_unlock(&part.lock);
         break;
     case HV_MSR_HYPERCALL:
-        if (v->hypercall & 2) {
-            break;                      /* locked until reset */
+        /* Partition-wide (per VTL), like GUEST_OS_ID. */
+        qemu_mutex_lock(&part.lock);
+        if (part.hypercall[vtl] & 2) {
+            qemu_mutex_unlock(&part.lock);
+            break;                      /* locked until partition reset */
         }
-        if (!v->guest_os_id) {
+        if (!part.guest_os_id[vtl]) {
             val &= ~1ULL;               /* cannot enable without an OS id */
         }
         /* bits 11:2 are RsvdP: keep the old value */
-        v->hypercall = (val & ~0xffcULL) | (v->hypercall & 0xffcULL);
+        part.hypercall[vtl] = (val & ~0xffcULL) |
+                              (part.hypercall[vtl] & 0xffcULL);
+        qemu_mutex_unlock(&part.lock);
         if (val & 1) {
             write_hypercall_page(vp, val & TARGET_PAGE_MASK);
         }
@@ -1423,8 +1435,8 @@ static uint16_t reg_get(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
         if (vtl > c->vtl) {
             return HV_STATUS_ACCESS_DENIED;
         }
-        v[0] = name == HV_REG_GUEST_OS_ID ? t->guest_os_id :
-               name == HV_REG_HYPERCALL ? t->hypercall :
+        v[0] = name == HV_REG_GUEST_OS_ID ? part.guest_os_id[vtl] :
+               name == HV_REG_HYPERCALL ? part.hypercall[vtl] :
                name == HV_REG_VP_ASSIST_PAGE ? t->vp_assist :
                name == HV_REG_SCONTROL ? t->scontrol :
                name == HV_REG_SIEFP ? t->siefp : t->simp;
@@ -2258,7 +2270,7 @@ void helper_hv_vsm_hypercall(CPUX86State *env, int insn_len)
     bool exit_loop;
 
     /* Without hv-vsm=on VMCALL stays an invalid opcode, as in stock QEMU. */
-    if (!vp || !vp->vtl[vp->active_vtl].guest_os_id) {
+    if (!vp || !qatomic_read(&part.guest_os_id[vp->active_vtl])) {
         raise_exception_ra(env, EXCP06_ILLOP, GETPC());
     }
     if (long64) {
@@ -2345,6 +2357,8 @@ static void partition_reset(void *opaque)
     part.vtl1_enabled_on_any_vp = false;
     part.mbec = false;
     part.vsm_config = 0;
+    memset(part.guest_os_id, 0, sizeof(part.guest_os_id));
+    memset(part.hypercall, 0, sizeof(part.hypercall));
     part.protection_enabled = false;
     part.default_mask = HV_MAP_GPA_PERMISSIONS_MASK;
     memset(part.prot, 0, part.prot_gfns);
@@ -2424,7 +2438,7 @@ void hv_vsm_reset(X86CPU *cpu)
         if (i > 0) {
             v->enabled = false;
         }
-        v->guest_os_id = v->hypercall = v->vp_assist = 0;
+        v->vp_assist = 0;
         v->scontrol = v->siefp = v->simp = 0;
         for (j = 0; j < HV_SYNIC_SINT_COUNT; j++) {
             v->sint[j] = HV_SINT_MASKED;
