@@ -2448,4 +2448,6 @@ void hv_vsm_reset(X86CPU *cpu)
         v->secure_config_vtl0 = 0;
     }
     device_cold_reset(vp->vtl[1].apic);
+    /* VP 0's VTL 1 APIC is the BSP's too, as QEMU makes VTL 0's. */
+    apic_designate_bsp(vp->vtl[1].apic, CPU(cpu)->cpu_index == 0);
 }
