@@ -302,6 +302,8 @@ typedef struct HvVsmVp {
     HvVtlState vtl[HV_NUM_VTLS];
     bool vtl1_started;
     bool vtl0_started;          /* by HvCallStartVirtualProcessor */
+    bool in_init;               /* the next reset is an INIT of VTL 0 */
+    bool init_deferred;         /* INIT for VTL 0 arrived while in VTL 1 */
     /* HvRegisterPendingEvent0 for VTL 0, injected on its next entry */
     uint64_t pending_event[2];
 } HvVsmVp;
@@ -2250,8 +2252,13 @@ static void vtl_return(CPUX86State *env, HvVsmVp *vp, int insn_len,
         env->regs[R_EAX] = le64_to_cpu(regs[0]);
         env->regs[R_ECX] = le64_to_cpu(regs[1]);
     }
-    /* A pending VTL 1 interrupt brings us straight back. */
     bql_lock();
+    if (vp->init_deferred) {
+        /* The INIT sent to VTL 0 while VTL 1 ran takes effect now. */
+        vp->init_deferred = false;
+        cpu_interrupt(CPU(vp->cpu), CPU_INTERRUPT_INIT);
+    }
+    /* A pending VTL 1 interrupt brings us straight back. */
     if (apic_hv_irq_pending(v1->apic) > 0) {
         cpu_interrupt(CPU(vp->cpu), CPU_INTERRUPT_HV_VTL);
     }
@@ -2419,33 +2426,74 @@ void hv_vsm_realize(X86CPU *cpu, Error **errp)
     cpu->hv_vsm = vp;
 }
 
+/*
+ * INIT sent to a VP (by VTL 0: devices and IPIs only reach VTL 0 APICs).
+ * vsm.md: a VP may not be reset by a lower VTL when the higher VTL set
+ * DenyLowerVtlStartup, and the higher VTL's state is not the lower VTL's
+ * to reset: the INIT resets VTL 0 and leaves VTL 1 (enablement, private
+ * state, synthetic MSRs, intercept settings, APIC) as it was.  While VTL 1
+ * runs, the INIT waits for the next return to VTL 0 like any other VTL 0
+ * interrupt.  Runs in the VP's thread with the BQL held.
+ */
+bool hv_vsm_init(X86CPU *cpu)
+{
+    HvVsmVp *vp = cpu->hv_vsm;
+
+    if (!vp || !vp->vtl[1].enabled) {
+        return true;                    /* a plain reset */
+    }
+    if (part.vsm_config & HV_VSM_CFG_DENY_LOWER_STARTUP) {
+        cpu_reset_interrupt(CPU(cpu), CPU_INTERRUPT_INIT);
+        return false;
+    }
+    if (vp->active_vtl != 0) {
+        vp->init_deferred = true;
+        cpu_reset_interrupt(CPU(cpu), CPU_INTERRUPT_INIT);
+        return false;
+    }
+    vp->in_init = true;
+    return true;
+}
+
+static void vtl_reset_msrs(HvVtlState *v)
+{
+    int j;
+
+    v->vp_assist = 0;
+    v->scontrol = v->siefp = v->simp = 0;
+    for (j = 0; j < HV_SYNIC_SINT_COUNT; j++) {
+        v->sint[j] = HV_SINT_MASKED;
+        v->msg_queued[j] = false;
+    }
+    v->cr_intercept = v->cr0_mask = v->cr4_mask = v->misc_mask = 0;
+    v->secure_config_vtl0 = 0;
+}
+
 void hv_vsm_reset(X86CPU *cpu)
 {
     HvVsmVp *vp = cpu->hv_vsm;
-    int i, j;
+    int i;
 
     if (!vp) {
         return;
     }
     cpu->apic_state = vp->vtl[0].apic;
     vp->active_vtl = 0;
-    vp->vtl1_started = false;
     vp->vtl0_started = false;
     vp->pending_event[0] = vp->pending_event[1] = 0;
+    if (vp->in_init) {
+        /* INIT of VTL 0 (hv_vsm_init): VTL 1 keeps everything. */
+        vp->in_init = false;
+        vtl_reset_msrs(&vp->vtl[0]);
+        return;
+    }
+    vp->vtl1_started = false;
+    vp->init_deferred = false;
     for (i = 0; i < HV_NUM_VTLS; i++) {
-        HvVtlState *v = &vp->vtl[i];
-
         if (i > 0) {
-            v->enabled = false;
+            vp->vtl[i].enabled = false;
         }
-        v->vp_assist = 0;
-        v->scontrol = v->siefp = v->simp = 0;
-        for (j = 0; j < HV_SYNIC_SINT_COUNT; j++) {
-            v->sint[j] = HV_SINT_MASKED;
-            v->msg_queued[j] = false;
-        }
-        v->cr_intercept = v->cr0_mask = v->cr4_mask = v->misc_mask = 0;
-        v->secure_config_vtl0 = 0;
+        vtl_reset_msrs(&vp->vtl[i]);
     }
     device_cold_reset(vp->vtl[1].apic);
     /* VP 0's VTL 1 APIC is the BSP's too, as QEMU makes VTL 0's. */

@@ -14,6 +14,11 @@ struct HvVsmVp;
 /* CPU property plumbing (target/i386/cpu.c) */
 void hv_vsm_realize(X86CPU *cpu, Error **errp);
 void hv_vsm_reset(X86CPU *cpu);
+/*
+ * INIT (do_cpu_init): false when the INIT is dropped or deferred; true
+ * when the CPU reset that follows may go on, and it resets VTL 0 only.
+ */
+bool hv_vsm_init(X86CPU *cpu);
 void hv_vsm_cpuid(X86CPU *cpu, uint32_t index, uint32_t *eax, uint32_t *ebx,
                   uint32_t *ecx, uint32_t *edx);
 
