@@ -101,12 +101,15 @@ def generate(repo, base, outdir):
     for p in patches:
         for d in p.diffs:
             git(work, 'apply', '--whitespace=error-all', d)
-        for f in overlay:
-            if p.claims_file(f):
-                dst = os.path.join(work, f)
-                os.makedirs(os.path.dirname(dst), exist_ok=True)
-                shutil.copy2(os.path.join(repo, f), dst)
+        added = [f for f in overlay if p.claims_file(f)]
+        for f in added:
+            dst = os.path.join(work, f)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(os.path.join(repo, f), dst)
         git(work, 'add', '-A')
+        # Debian's tarball ignores every top-level path: add by name.
+        if added:
+            git(work, 'add', '-f', '--', *added)
         msg = p.message + f'\nSigned-off-by: {name} <{email}>\n'
         git(work, '-c', f'user.name={name}', '-c', f'user.email={email}',
             'commit', '-q', '-F', '-', input=msg)
