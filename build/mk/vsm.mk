@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Hyper-V VSM backend end to end: a VTL0 kernel with the backend, the
+# VTL1 secure kernel, both booted together under the emulator.
+#   make vtl0-vsm       VTL0 kernel with the VSM backend: $(OUT)/linux/vtl0-vsm
+#   make vtl1           VTL1 kernel, stripped and signed:
+#                       $(OUT)/linux/vtl1/vtl1.elf{,.p7s}
+#   make initramfs-vsm  $(OUT)/initramfs/vtl0-vsm.cpio.gz, with the VTL1
+#                       image as /lib/firmware/heki/vtl1.elf{,.p7s}
+#
+# The VSM flavour is a separate VTL0 build: the stock-QEMU suites keep the
+# plain VTL0 kernel (no MODULE_SIG, no VSM test code at late_initcall).
+
+VSM_OBJ := $(OUT)/linux/vtl0-vsm
+VSM_MODULES := $(OUT)/linux/vtl0-vsm-modules
+VSM_KERNEL := $(VSM_OBJ)/arch/x86/boot/bzImage
+VSM_INITRD := $(OUT)/initramfs/vtl0-vsm.cpio.gz
+VSM_FIRMWARE := $(OUT)/vsm/firmware
+# Recursive: other .mk files append to VTL0_FRAGMENTS and VTL0_PAYLOAD.
+VSM_FRAGMENTS = $(VTL0_FRAGMENTS) build/configs/vsm-vtl0.config \
+	build/configs/vsm-test.config
+VSM_PAYLOAD = $(VTL0_PAYLOAD) $(VSM_FIRMWARE)
+
+VTL1_OBJ := $(OUT)/linux/vtl1
+VTL1_GEN := $(OUT)/vsm/vtl1-config
+VTL1_FRAGMENTS := build/configs/vtl1.config $(VTL1_GEN)/initramfs.config
+
+.PHONY: vtl0-vsm vtl1 initramfs-vsm
+
+vtl0-vsm: linux-tree
+	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VSM_OBJ) "bzImage modules" \
+		-- $(VSM_FRAGMENTS)
+	@rm -rf $(VSM_MODULES)
+	@$(MAKE) -s -C $(LINUX_TREE) O=$(abspath $(VSM_OBJ)) \
+		INSTALL_MOD_PATH=$(abspath $(VSM_MODULES)) DEPMOD=/sbin/depmod \
+		modules_install >/dev/null
+
+# Signed with the VTL0 build's module signing key, hence after vtl0-vsm.
+vtl1: linux-tree vtl0-vsm
+	@build/scripts/vsm-vtl1-config.sh build/vtl1-initramfs $(VTL1_GEN)
+	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VTL1_OBJ) vmlinux \
+		-- $(VTL1_FRAGMENTS)
+	@build/scripts/vsm-vtl1-image.sh $(VTL1_OBJ) $(VSM_OBJ) $(VSM_FIRMWARE)
+
+initramfs-vsm: vtl0-vsm vtl1 selftests
+	@build/scripts/mkinitramfs.sh $(VSM_INITRD) build/initramfs/init \
+		$(VSM_MODULES) $(VSM_PAYLOAD)
+
