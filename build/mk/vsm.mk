@@ -7,6 +7,8 @@
 #                       $(OUT)/linux/vtl1/vtl1.elf{,.p7s}
 #   make initramfs-vsm  $(OUT)/initramfs/vtl0-vsm.cpio.gz, with the VTL1
 #                       image as /lib/firmware/heki/vtl1.elf{,.p7s}
+#   make demo-vsm       boot it under the emulator, 2 and 4 vCPUs, print the
+#                       HEKI status
 #
 # The VSM flavour is a separate VTL0 build: the stock-QEMU suites keep the
 # plain VTL0 kernel (no MODULE_SIG, no VSM test code at late_initcall).
@@ -25,7 +27,10 @@ VTL1_OBJ := $(OUT)/linux/vtl1
 VTL1_GEN := $(OUT)/vsm/vtl1-config
 VTL1_FRAGMENTS := build/configs/vtl1.config $(VTL1_GEN)/initramfs.config
 
-.PHONY: vtl0-vsm vtl1 initramfs-vsm
+VSM_QEMU := $(OUT)/qemu/build/qemu-system-x86_64
+VSM_QEMU_EXTRA := $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
+
+.PHONY: vtl0-vsm vtl1 initramfs-vsm demo-vsm
 
 vtl0-vsm: linux-tree
 	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VSM_OBJ) "bzImage modules" \
@@ -45,4 +50,16 @@ vtl1: linux-tree vtl0-vsm
 initramfs-vsm: vtl0-vsm vtl1 selftests
 	@build/scripts/mkinitramfs.sh $(VSM_INITRD) build/initramfs/init \
 		$(VSM_MODULES) $(VSM_PAYLOAD)
+
+# The VSM demo: VTL0 + VTL1 under the emulator with 2 and 4 vCPUs.
+VSM_DEMO_CPUS ?= 2 4
+demo-vsm: qemu initramfs-vsm
+	@for n in $(VSM_DEMO_CPUS); do \
+		echo "  BOOT    VTL0 + VTL1 under the emulator, $$n vCPUs ($(OUT)/logs/demo-vsm-$$n.log)"; \
+		QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" QUIET=1 \
+			build/scripts/vsm-boot.sh $(OUT)/logs/demo-vsm-$$n.log \
+			$(VSM_KERNEL) $(VSM_INITRD) $$n ""; rc=$$?; \
+		build/scripts/vsm-status.sh $(OUT)/logs/demo-vsm-$$n.log; \
+		[ $$rc -eq 0 ] || exit 1; \
+	done
 

@@ -4,8 +4,9 @@
 # Generate the build-dependent parts of the VTL1 kernel's configuration: the
 # gen_init_cpio list of its built-in initramfs (from
 # build/vtl1-initramfs/initramfs.list, with absolute paths of a static
-# busybox and of build/vtl1-initramfs/init) and a config fragment pointing
-# CONFIG_INITRAMFS_SOURCE at it. Files are only rewritten when their content
+# busybox and of build/vtl1-initramfs/init) and a config fragment:
+# build/vtl1-initramfs/initramfs.config plus CONFIG_INITRAMFS_SOURCE
+# pointing at the list. Files are only rewritten when their content
 # changes, so that kbuild stays incremental.
 #
 # Usage: vsm-vtl1-config.sh <template dir> <output dir>
@@ -31,5 +32,6 @@ update "$out/initramfs.list"
 
 # Exactly the line Kconfig stores, so that build-kernel.sh's check that
 # Kconfig kept every fragment option matches it.
-printf 'CONFIG_INITRAMFS_SOURCE="%s"\n' "$out/initramfs.list" > "$out/initramfs.config.new"
+{ cat "$tmpl/initramfs.config"
+  printf 'CONFIG_INITRAMFS_SOURCE="%s"\n' "$out/initramfs.list"; } > "$out/initramfs.config.new"
 update "$out/initramfs.config"
