@@ -12,7 +12,7 @@ VTL0_KERNEL := $(VTL0_OBJ)/arch/x86/boot/bzImage
 
 HOST_DEPS := gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils gzip \
 	busybox-static qemu-system-x86 ccache python3 perl git kmod dwarves \
-	curl ca-certificates dpkg-dev patch
+	curl ca-certificates dpkg-dev patch python3-ply python3-git
 
 VTL0_FRAGMENTS := build/configs/guest.config build/configs/hyperv.config \
 	build/configs/kunit.config $(wildcard build/configs/heki.config)

@@ -28,6 +28,11 @@ ENV = dict(os.environ, GIT_AUTHOR_DATE='2026-01-01T00:00:00Z',
            GIT_COMMITTER_DATE='2026-01-01T00:00:00Z')
 
 
+# checkpatch runs scripts/spdxcheck.py, which needs Debian's python3-ply
+# and python3-git: make sure it finds the system python3 first.
+SYSTEM_PYTHON = dict(os.environ, PATH='/usr/bin:' + os.environ['PATH'])
+
+
 def git(tree, *args, **kw):
     return subprocess.run(['git', '-C', tree] + list(args), check=True,
                           env=ENV, text=True, **kw)
@@ -154,7 +159,7 @@ def check(repo, base, outdir, fragments):
         r = subprocess.run([os.path.join(work, 'scripts', 'checkpatch.pl'),
                             '--strict', '--terse', '--no-summary',
                             '--show-types', '--ignore', 'FILE_PATH_CHANGES',
-                            mail], cwd=work,
+                            mail], cwd=work, env=SYSTEM_PYTHON,
                            capture_output=True, text=True)
         if r.returncode or r.stdout.strip():
             print(f'  CHECK   {title}: checkpatch --strict findings:')
