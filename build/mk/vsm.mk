@@ -9,6 +9,7 @@
 #                       image as /lib/firmware/heki/vtl1.elf{,.p7s}
 #   make demo-vsm       boot it under the emulator, 2 and 4 vCPUs, print the
 #                       HEKI status
+#   make check-vsm-boot the boot checks of that guest (in make check)
 #
 # The VSM flavour is a separate VTL0 build: the stock-QEMU suites keep the
 # plain VTL0 kernel (no MODULE_SIG, no VSM test code at late_initcall).
@@ -63,3 +64,13 @@ demo-vsm: qemu initramfs-vsm
 		[ $$rc -eq 0 ] || exit 1; \
 	done
 
+# ---------------------------------------------------------------- checks
+
+# VTL0 + VTL1 with 2 and 4 vCPUs: VTL1 on every CPU, backend hyperv-vsm,
+# sealed, no warning or oops in either kernel.
+CHECK_SUITES += vsm-boot
+
+.PHONY: check-vsm-boot
+check-vsm-boot: qemu initramfs-vsm
+	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
+		build/scripts/vsm-test-boot.sh $(VSM_KERNEL) $(VSM_INITRD) $(OUT)/logs 2 4

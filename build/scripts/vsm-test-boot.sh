@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot tests of the VSM guest under the Hyper-V/VSM emulator, with 2 and 4
+# vCPUs: VTL1 boots and runs on every CPU, HEKI registers the hyperv-vsm
+# backend and seals the kernel, and neither kernel warns or oopses.
+#
+# Usage: vsm-test-boot.sh <bzImage> <initrd> <log dir> [<vCPUs>...]
+# Environment: QEMU (the emulator), QEMU_EXTRA as for vsm-boot.sh
+
+set -uo pipefail
+
+kernel=$1 initrd=$2 logs=$3
+shift 3
+[ $# -gt 0 ] || set -- 2 4
+here=$(cd "$(dirname "$0")" && pwd)
+fails=0 checks=0
+
+check() {	# <description> <command...>
+	checks=$((checks + 1))
+	if "${@:2}"; then
+		echo "ok $checks - $1"
+	else
+		echo "not ok $checks - $1"
+		fails=$((fails + 1))
+	fi
+}
+
+for n in "$@"; do
+	log=$logs/vsm-boot-$n.log
+	vtl1=$logs/vsm-boot-$n.vtl1.log
+	check "$n vCPUs: VTL0 + VTL1 reach init without oops or warning" \
+		env QUIET=1 "$here/vsm-boot.sh" "$log" "$kernel" "$initrd" "$n" ""
+	check "$n vCPUs: all $n CPUs online in VTL0" \
+		grep -q "^heki-init: reached userspace on .*, $n CPUs" "$log"
+	check "$n vCPUs: VTL1 runs on $n CPUs" \
+		grep -q "hv_vsm: VTL1 running on $n CPUs" "$log"
+	check "$n vCPUs: backend hyperv-vsm registered" \
+		grep -q 'heki: registered backend hyperv-vsm' "$log"
+	check "$n vCPUs: securityfs backend is hyperv-vsm" \
+		grep -q '^heki-status: backend: hyperv-vsm' "$log"
+	check "$n vCPUs: state sealed" \
+		grep -q '^heki-status: state: sealed' "$log"
+	check "$n vCPUs: VTL1 sealed the protections" \
+		grep -q 'hv_vsm: end of boot: VTL0 protections sealed' "$vtl1"
+done
+
+echo "summary: $((checks - fails))/$checks vsm boot checks passed"
+[ "$fails" -eq 0 ]
