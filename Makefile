@@ -2,7 +2,8 @@
 #
 # HEKI/LVBS: build, boot and test the patch series.
 #
-#   make          build what is missing and boot the demo guest
+#   make          build what is missing and boot the demos (stock QEMU, then
+#                 VTL0 + VTL1 under the emulator) guest
 #   make check    run every test suite
 #
 # The targets of each artefact live in build/mk/*.mk; `make help` lists them.
@@ -21,7 +22,7 @@ include $(sort $(wildcard build/mk/*.mk))
 
 .PHONY: all check help clean
 
-all: demo
+all: demo demo-vsm
 
 check:
 	@build/scripts/run-suites.sh $(CHECK_SUITES)
@@ -34,6 +35,10 @@ help:
 	@echo "make linux-tree   assemble out/linux/src (base + hunks + overlay)"
 	@echo "make vtl0         build the VTL0 kernel"
 	@echo "make initramfs    build the VTL0 busybox initramfs"
+	@echo "make vtl1         build the VTL1 secure kernel, signed (out/vsm/)"
+	@echo "make vtl0-vsm     build the VTL0 kernel with the Hyper-V VSM backend"
+	@echo "make demo-vsm     boot VTL0 + VTL1 under the emulator (2 and 4 vCPUs)"
+	@echo "make qemu         build the Hyper-V/VSM emulator"
 	@echo "make kunit        run the KUnit suites with kunit.py (x86_64 and UML)"
 	@echo "make series       write the LKML series to $(OUT)/series/"
 	@echo "make series-check apply, checkpatch and build the series on a pristine base"
