@@ -14,17 +14,8 @@ set -uo pipefail
 kernel=$1 initrd=$2 logs=$3
 config=$(dirname "$(dirname "$(dirname "$(dirname "$kernel")")")")/.config
 here=$(cd "$(dirname "$0")" && pwd)
-fails=0 checks=0
 
-check() {	# <description> <command...>
-	checks=$((checks + 1))
-	if "${@:2}"; then
-		echo "ok $checks - $1"
-	else
-		echo "not ok $checks - $1"
-		fails=$((fails + 1))
-	fi
-}
+. "$here/check-lib.sh"
 
 boot() {	# <name> <cmdline>
 	QUIET=1 SMP=2 MEM=4G TIMEOUT=300 "$here/boot.sh" "$logs/$1.log" \

@@ -18,17 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Attacks on the kernel itself; those on VTL1 and the backend need VSM.
 MIN_ATTACKS=14
 MIN_MUST_WORK=5
-fails=0 checks=0
 
-check() {	# <description> <command...>
-	checks=$((checks + 1))
-	if "${@:2}"; then
-		echo "ok $checks - $1"
-	else
-		echo "not ok $checks - $1"
-		fails=$((fails + 1))
-	fi
-}
+. "$here/check-lib.sh"
 
 # <log> <state>: the summary line says that all attacks got through.
 all_through() {

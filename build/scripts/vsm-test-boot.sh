@@ -14,17 +14,8 @@ kernel=$1 initrd=$2 logs=$3
 shift 3
 [ $# -gt 0 ] || set -- 2 4
 here=$(cd "$(dirname "$0")" && pwd)
-fails=0 checks=0
 
-check() {	# <description> <command...>
-	checks=$((checks + 1))
-	if "${@:2}"; then
-		echo "ok $checks - $1"
-	else
-		echo "not ok $checks - $1"
-		fails=$((fails + 1))
-	fi
-}
+. "$here/check-lib.sh"
 
 for n in "$@"; do
 	log=$logs/vsm-boot-$n.log
