@@ -112,6 +112,8 @@ static int alloc_req(struct req *r, unsigned int npages)
 {
 	unsigned int i;
 
+	/* No register of an earlier case may leak into this one. */
+	memset(r, 0, sizeof(*r));
 	r->pages = kcalloc(npages, sizeof(*r->pages), GFP_KERNEL);
 	if (!r->pages)
 		return -ENOMEM;
