@@ -304,6 +304,8 @@ typedef struct HvVsmVp {
     bool vtl0_started;          /* by HvCallStartVirtualProcessor */
     bool in_init;               /* the next reset is an INIT of VTL 0 */
     bool init_deferred;         /* INIT for VTL 0 arrived while in VTL 1 */
+    bool sipi_deferred;         /* startup IPI for VTL 0, likewise */
+    bool vtl0_halted;           /* VTL 1 ran during VTL 0's halt */
     /* HvRegisterPendingEvent0 for VTL 0, injected on its next entry */
     uint64_t pending_event[2];
 } HvVsmVp;
@@ -634,9 +636,38 @@ void hv_vsm_vtl_interrupt(X86CPU *cpu)
     }
     if (apic_hv_irq_pending(vp->vtl[1].apic) > 0) {
         /* VTL 1 interrupts preempt VTL 0 whatever its RFLAGS.IF. */
-        CPU(cpu)->halted = 0;
+        vp->vtl0_halted = false;
         vtl_switch(vp, 1, HV_VTL_ENTRY_INTERRUPT);
     }
+}
+
+/*
+ * A VP halted in VTL 0 (HLT, or waiting for a startup IPI) has work: if
+ * that is a VTL 1 interrupt, run VTL 1 now, and let VTL 0 go on halting
+ * after the VTL return, as VTL 1's activity is invisible to VTL 0.
+ */
+bool hv_vsm_halt_interrupt(X86CPU *cpu)
+{
+    HvVsmVp *vp = cpu->hv_vsm;
+    bool locked = bql_locked();
+    bool run = false;
+
+    if (!vp || vp->active_vtl != 0 || !vp->vtl[1].enabled ||
+        !vp->vtl1_started) {
+        return false;
+    }
+    if (!locked) {
+        bql_lock();
+    }
+    if (apic_hv_irq_pending(vp->vtl[1].apic) > 0) {
+        vp->vtl0_halted = true;
+        vtl_switch(vp, 1, HV_VTL_ENTRY_INTERRUPT);
+        run = true;
+    }
+    if (!locked) {
+        bql_unlock();
+    }
+    return run;
 }
 
 /* ---- Secure intercepts ------------------------------------------------- */
@@ -2228,6 +2259,7 @@ static void vtl_call(CPUX86State *env, HvVsmVp *vp, int insn_len,
     }
     env->eip += insn_len;
     vp->vtl1_started = true;
+    vp->vtl0_halted = false;
     vtl_switch(vp, 1, HV_VTL_ENTRY_VTL_CALL);
 }
 
@@ -2237,6 +2269,8 @@ static void vtl_return(CPUX86State *env, HvVsmVp *vp, int insn_len,
     uint64_t input = env->regs[R_EAX];
     uint64_t regs[2] = { 0, 0 };
     HvVtlState *v1 = &vp->vtl[1];
+    CPUState *cs = CPU(vp->cpu);
+    bool halt;
 
     if (vp->active_vtl == 0 || (input & ~1ULL)) {
         raise_exception_ra(env, EXCP06_ILLOP, ra);
@@ -2258,12 +2292,25 @@ static void vtl_return(CPUX86State *env, HvVsmVp *vp, int insn_len,
         vp->init_deferred = false;
         cpu_interrupt(CPU(vp->cpu), CPU_INTERRUPT_INIT);
     }
+    if (vp->sipi_deferred) {
+        /* After the INIT, if both came: INIT is taken before SIPI. */
+        vp->sipi_deferred = false;
+        cpu_interrupt(CPU(vp->cpu), CPU_INTERRUPT_SIPI);
+    }
     /* A pending VTL 1 interrupt brings us straight back. */
     if (apic_hv_irq_pending(v1->apic) > 0) {
         cpu_interrupt(CPU(vp->cpu), CPU_INTERRUPT_HV_VTL);
     }
     bql_unlock();
+    /* An event injected into VTL 0 ends its halt, as it would natively. */
+    halt = vp->vtl0_halted && !(vp->pending_event[0] & 1);
+    vp->vtl0_halted = false;
     inject_pending_event(vp);
+    if (halt) {
+        cs->halted = 1;
+        cs->exception_index = EXCP_HLT;
+        cpu_loop_exit(cs);
+    }
 }
 
 void helper_hv_vsm_hypercall(CPUX86State *env, int insn_len)
@@ -2455,6 +2502,22 @@ bool hv_vsm_init(X86CPU *cpu)
     return true;
 }
 
+/*
+ * Startup IPI sent to a VP.  Like INIT it is meant for VTL 0 (its vector
+ * was latched by the VTL 0 APIC): while VTL 1 runs, the active APIC and
+ * register state are VTL 1's, so it waits for the next return to VTL 0.
+ */
+bool hv_vsm_sipi(X86CPU *cpu)
+{
+    HvVsmVp *vp = cpu->hv_vsm;
+
+    if (!vp || vp->active_vtl == 0) {
+        return true;
+    }
+    vp->sipi_deferred = true;
+    return false;
+}
+
 static void vtl_reset_msrs(HvVtlState *v)
 {
     int j;
@@ -2480,6 +2543,7 @@ void hv_vsm_reset(X86CPU *cpu)
     cpu->apic_state = vp->vtl[0].apic;
     vp->active_vtl = 0;
     vp->vtl0_started = false;
+    vp->vtl0_halted = false;
     vp->pending_event[0] = vp->pending_event[1] = 0;
     if (vp->in_init) {
         /* INIT of VTL 0 (hv_vsm_init): VTL 1 keeps everything. */
@@ -2489,6 +2553,7 @@ void hv_vsm_reset(X86CPU *cpu)
     }
     vp->vtl1_started = false;
     vp->init_deferred = false;
+    vp->sipi_deferred = false;
     for (i = 0; i < HV_NUM_VTLS; i++) {
         if (i > 0) {
             vp->vtl[i].enabled = false;

@@ -19,11 +19,15 @@ void hv_vsm_reset(X86CPU *cpu);
  * when the CPU reset that follows may go on, and it resets VTL 0 only.
  */
 bool hv_vsm_init(X86CPU *cpu);
+/* SIPI (do_cpu_sipi): false when deferred until VTL 0 runs again. */
+bool hv_vsm_sipi(X86CPU *cpu);
 void hv_vsm_cpuid(X86CPU *cpu, uint32_t index, uint32_t *eax, uint32_t *ebx,
                   uint32_t *ecx, uint32_t *edx);
 
 /* CPU_INTERRUPT_HV_VTL handler: an inactive VTL's APIC changed. */
 void hv_vsm_vtl_interrupt(X86CPU *cpu);
+/* x86_cpu_exec_halt: true when a VTL 1 interrupt made VTL 1 run. */
+bool hv_vsm_halt_interrupt(X86CPU *cpu);
 
 /*
  * MSR hooks.  They return true when the MSR was handled here (a synthetic
