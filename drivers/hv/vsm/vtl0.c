@@ -49,9 +49,6 @@ static phys_addr_t hv_vsm_size;
 
 /* VTL1 runs on this CPU's virtual processor; VTL calls may be made. */
 static DEFINE_PER_CPU(bool, hv_vsm_cpu_up);
-/* LOCK_REGS succeeded on this CPU. */
-static DEFINE_PER_CPU(bool, hv_vsm_cpu_locked);
-static bool hv_vsm_end_of_boot;
 
 static int __init hv_vsm_parse_param(char *arg)
 {
@@ -537,21 +534,14 @@ out_fw:
 
 static int hv_vsm_lock_regs(void)
 {
-	long ret;
-
 	if (!this_cpu_read(hv_vsm_cpu_up))
 		return -ENODEV;
 	/*
-	 * VTL1 keeps the pins of a virtual processor for good, also while
-	 * VTL0 takes its CPU offline and back, and refuses LOCK_REGS after
-	 * the end of boot.
+	 * After the end of boot, VTL1 accepts this only from a CPU that went
+	 * offline and back: it checks that the CPU restored the registers
+	 * pinned at boot and pins its descriptor tables again.
 	 */
-	if (READ_ONCE(hv_vsm_end_of_boot))
-		return this_cpu_read(hv_vsm_cpu_locked) ? 0 : -EPERM;
-	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_LOCK_REGS, 0, 0, 0);
-	if (!ret)
-		this_cpu_write(hv_vsm_cpu_locked, true);
-	return ret;
+	return hv_vsm_vtl_call(HV_VSM_VTL_CALL_LOCK_REGS, 0, 0, 0);
 }
 
 static int hv_vsm_protect_memory(phys_addr_t head_pa, unsigned long nranges)
@@ -567,12 +557,7 @@ static int hv_vsm_load_kdata(phys_addr_t head_pa, unsigned long nranges)
 
 static int hv_vsm_finish_boot(void)
 {
-	long ret;
-
-	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_SIGNAL_END_OF_BOOT, 0, 0, 0);
-	if (!ret)
-		WRITE_ONCE(hv_vsm_end_of_boot, true);
-	return ret;
+	return hv_vsm_vtl_call(HV_VSM_VTL_CALL_SIGNAL_END_OF_BOOT, 0, 0, 0);
 }
 
 static int hv_vsm_read_violations(struct heki_violation *buf, unsigned int max)

@@ -9,6 +9,13 @@
  * every pinned bit is applied on behalf of VTL0; any other one, and every
  * descriptor table load and forbidden memory access, gets a #GP in VTL0
  * and a record in the violation log.
+ *
+ * Only an INIT takes a pinned virtual processor out of long mode: when an
+ * intercept shows VTL0 outside it, VTL0 is restarting (CPU hotplug). The
+ * bring-up code may then load descriptor tables and set up CR0, CR4 and
+ * EFER, but paging may only be enabled with every pinned bit in place.
+ * LOCK_REGS from the restarted CPU checks that its registers are back to
+ * the pinned values and pins the descriptor tables again.
  */
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
@@ -55,73 +62,190 @@ static const struct hv_vsm_msr_pin hv_vsm_msr_pins[] = {
 
 #define HV_VSM_NR_MSR_PINS	ARRAY_SIZE(hv_vsm_msr_pins)
 
+/* Descriptor table registers, pinned by value. */
+enum {
+	HV_VSM_GDTR,
+	HV_VSM_IDTR,
+	HV_VSM_LDTR,
+	HV_VSM_TR,
+	HV_VSM_NR_TABLES
+};
+
+static const u32 hv_vsm_table_regs[HV_VSM_NR_TABLES] = {
+	[HV_VSM_GDTR] = HV_X64_REGISTER_GDTR,
+	[HV_VSM_IDTR] = HV_X64_REGISTER_IDTR,
+	[HV_VSM_LDTR] = HV_X64_REGISTER_LDTR,
+	[HV_VSM_TR] = HV_X64_REGISTER_TR,
+};
+
 struct hv_vsm_pins {
 	bool locked;
+	bool restarting;	/* VTL0 was reset since it was locked */
 	u64 cr0;	/* pinned CR0 bits that were set */
 	u64 cr4;	/* pinned CR4 bits that were set */
 	u64 msr[HV_VSM_NR_MSR_PINS];
+	union hv_register_value table[HV_VSM_NR_TABLES];
+};
+
+/* Secure intercepts LOCK_REGS asks for, without and with the tables. */
+static const union hv_register_cr_intercept_control hv_vsm_intercepts = {
+	.cr0_write = 1, .cr4_write = 1,
+	.msr_efer_write = 1, .msr_apic_base_write = 1,
+	.msr_star_write = 1, .msr_lstar_write = 1, .msr_cstar_write = 1,
+	.msr_sfmask_write = 1, .msr_sysenter_cs_write = 1,
+	.msr_sysenter_eip_write = 1, .msr_sysenter_esp_write = 1,
+};
+
+static const union hv_register_cr_intercept_control hv_vsm_table_intercepts = {
+	.gdtr_write = 1, .idtr_write = 1, .ldtr_write = 1, .tr_write = 1,
 };
 
 static DEFINE_PER_CPU(struct hv_vsm_pins, hv_vsm_pins);
 
+static int hv_vsm_set_intercepts(bool tables)
+{
+	u64 ctl = hv_vsm_intercepts.as_uint64;
+
+	if (tables)
+		ctl |= hv_vsm_table_intercepts.as_uint64;
+	return hv_vsm_set_vp_reg64(HV_VSM_INPUT_SELF,
+				   HV_X64_REGISTER_CR_INTERCEPT_CONTROL, ctl);
+}
+
+/* Read what LOCK_REGS pins of VTL0 on this virtual processor. */
+static int hv_vsm_read_pinned(struct hv_vsm_pins *pins)
+{
+	u32 names[2 + HV_VSM_NR_MSR_PINS + HV_VSM_NR_TABLES];
+	union hv_register_value values[ARRAY_SIZE(names)];
+	unsigned int i, n = 0;
+	int ret;
+
+	names[n++] = HV_X64_REGISTER_CR0;
+	names[n++] = HV_X64_REGISTER_CR4;
+	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
+		names[n++] = hv_vsm_msr_pins[i].reg;
+	for (i = 0; i < HV_VSM_NR_TABLES; i++)
+		names[n++] = hv_vsm_table_regs[i];
+	ret = hv_vsm_get_vp_regs(HV_VSM_INPUT_VTL0, n, names, values);
+	if (ret)
+		return ret;
+
+	n = 0;
+	pins->cr0 = values[n++].reg64;
+	pins->cr4 = values[n++].reg64;
+	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
+		pins->msr[i] = values[n++].reg64;
+	for (i = 0; i < HV_VSM_NR_TABLES; i++)
+		pins->table[i] = values[n++];
+	return 0;
+}
+
+static bool hv_vsm_msr_pinned(const struct hv_vsm_pins *pins, unsigned int i,
+			      u64 value)
+{
+	return !((value ^ pins->msr[i]) & hv_vsm_msr_pins[i].mask);
+}
+
+static bool hv_vsm_table_pinned(const struct hv_vsm_pins *pins,
+				unsigned int i, const union hv_register_value *v)
+{
+	const union hv_register_value *p = &pins->table[i];
+
+	if (i == HV_VSM_GDTR || i == HV_VSM_IDTR)
+		return v->table.base == p->table.base &&
+		       v->table.limit == p->table.limit;
+	return v->segment.selector == p->segment.selector &&
+	       v->segment.base == p->segment.base &&
+	       v->segment.limit == p->segment.limit;
+}
+
+/* A restarted virtual processor is back to every pinned value. */
+static bool hv_vsm_back_to_pins(const struct hv_vsm_pins *pins,
+				const struct hv_vsm_pins *now)
+{
+	unsigned int i;
+
+	if ((now->cr0 & pins->cr0) != pins->cr0 ||
+	    (now->cr4 & pins->cr4) != pins->cr4)
+		return false;
+	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
+		if (!hv_vsm_msr_pinned(pins, i, now->msr[i]))
+			return false;
+	for (i = 0; i < HV_VSM_NR_TABLES; i++)
+		if (!hv_vsm_table_pinned(pins, i, &now->table[i]))
+			return false;
+	return true;
+}
+
+/* LOCK_REGS from a virtual processor whose VTL0 restarted. */
+static long hv_vsm_relock(struct hv_vsm_pins *cur)
+{
+	struct hv_vsm_pins now;
+	unsigned long flags;
+	int ret;
+
+	ret = hv_vsm_read_pinned(&now);
+	if (ret)
+		return ret;
+	if (!hv_vsm_back_to_pins(cur, &now)) {
+		pr_warn_ratelimited("CPU%u: restarted VTL0 left the pinned registers\n",
+				    smp_processor_id());
+		return -EACCES;
+	}
+	ret = hv_vsm_set_intercepts(true);
+	if (ret)
+		return ret;
+	local_irq_save(flags);
+	cur->restarting = false;
+	local_irq_restore(flags);
+	return 0;
+}
+
 /**
  * hv_vsm_lock_regs() - LOCK_REGS for the calling virtual processor
  *
- * Return: 0; -EPERM after end of boot; -EALREADY if this VP is already
- * locked; -EINVAL if VTL0 runs without paging, protected mode or CR0.WP
+ * Return: 0; for a virtual processor whose VTL0 restarted, 0 once its
+ * registers are back to the pinned values, -EACCES if they are not;
+ * otherwise -EPERM after end of boot, -EALREADY if this VP is already
+ * locked, -EINVAL if VTL0 runs without paging, protected mode or CR0.WP
  * (nothing worth pinning); or the errno of a failed hypercall.
  */
 long hv_vsm_lock_regs(void)
 {
-	u32 names[2 + HV_VSM_NR_MSR_PINS];
-	union hv_register_value values[ARRAY_SIZE(names)];
-	union hv_register_cr_intercept_control ctl = {
-		.cr0_write = 1, .cr4_write = 1,
-		.gdtr_write = 1, .idtr_write = 1, .ldtr_write = 1, .tr_write = 1,
-		.msr_efer_write = 1, .msr_apic_base_write = 1,
-		.msr_star_write = 1, .msr_lstar_write = 1, .msr_cstar_write = 1,
-		.msr_sfmask_write = 1, .msr_sysenter_cs_write = 1,
-		.msr_sysenter_eip_write = 1, .msr_sysenter_esp_write = 1,
-	};
 	static const u32 ctl_names[] = {
 		HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK,
 		HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK,
 		HV_X64_REGISTER_CR_INTERCEPT_CONTROL,
 	};
-	union hv_register_value ctl_values[ARRAY_SIZE(ctl_names)] = {
+	const union hv_register_value ctl_values[ARRAY_SIZE(ctl_names)] = {
 		{ .reg64 = HV_VSM_CR0_PINNED },
 		{ .reg64 = HV_VSM_CR4_PINNED },
-		{ .reg64 = ctl.as_uint64 },
+		{ .reg64 = hv_vsm_intercepts.as_uint64 |
+			   hv_vsm_table_intercepts.as_uint64 },
 	};
-	struct hv_vsm_pins pins = { .locked = true }, *cur;
+	struct hv_vsm_pins pins, *cur = this_cpu_ptr(&hv_vsm_pins);
 	unsigned long flags;
-	unsigned int i;
 	int ret;
 
 	guard(mutex)(&hv_vsm_state_lock);
+	if (READ_ONCE(cur->locked) && READ_ONCE(cur->restarting))
+		return hv_vsm_relock(cur);
 	if (hv_vsm_end_of_boot)
 		return -EPERM;
-	if (this_cpu_read(hv_vsm_pins.locked))
+	if (cur->locked)
 		return -EALREADY;
 
-	names[0] = HV_X64_REGISTER_CR0;
-	names[1] = HV_X64_REGISTER_CR4;
-	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
-		names[2 + i] = hv_vsm_msr_pins[i].reg;
-	ret = hv_vsm_get_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(names), names,
-				 values);
+	ret = hv_vsm_read_pinned(&pins);
 	if (ret)
 		return ret;
-	if ((values[0].reg64 & HV_VSM_CR0_PINNED) != HV_VSM_CR0_PINNED)
+	if ((pins.cr0 & HV_VSM_CR0_PINNED) != HV_VSM_CR0_PINNED)
 		return -EINVAL;
-
-	pins.cr0 = values[0].reg64 & HV_VSM_CR0_PINNED;
-	pins.cr4 = values[1].reg64 & HV_VSM_CR4_PINNED;
-	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
-		pins.msr[i] = values[2 + i].reg64;
+	pins.cr0 &= HV_VSM_CR0_PINNED;
+	pins.cr4 &= HV_VSM_CR4_PINNED;
+	pins.locked = true;
+	pins.restarting = false;
 
 	/* Pins first: an intercept may arrive as soon as the control is set. */
-	cur = this_cpu_ptr(&hv_vsm_pins);
 	local_irq_save(flags);
 	*cur = pins;
 	local_irq_restore(flags);
@@ -133,6 +257,30 @@ long hv_vsm_lock_regs(void)
 		local_irq_restore(flags);
 	}
 	return ret;
+}
+
+/*
+ * An intercept from VTL0 outside long mode on a pinned virtual processor:
+ * VTL0 was reset. Let its bring-up code load descriptor tables until it
+ * asks for LOCK_REGS again. Returns whether VTL0 is restarting.
+ */
+static bool hv_vsm_restarting(const struct hv_x64_intercept_message_header *hdr)
+{
+	struct hv_vsm_pins *pins = this_cpu_ptr(&hv_vsm_pins);
+
+	if (!pins->locked)
+		return false;
+	if (!pins->restarting && !hdr->execution_state.efer_lma) {
+		if (hv_vsm_set_intercepts(false)) {
+			pr_err_ratelimited("VP%u: cannot unpin tables for restart\n",
+					   hdr->vp_index);
+			return false;
+		}
+		pins->restarting = true;
+		pr_info("VP%u: VTL0 restarted, descriptor tables unpinned until LOCK_REGS\n",
+			hdr->vp_index);
+	}
+	return pins->restarting;
 }
 
 /* Apply a write VTL0 was allowed to make and step over its instruction. */
@@ -149,6 +297,50 @@ static void hv_vsm_allow(const struct hv_x64_intercept_message_header *hdr,
 			       values))
 		pr_err_ratelimited("VP%u: cannot apply allowed write\n",
 				   hdr->vp_index);
+}
+
+/*
+ * A restarting VTL0 enables paging: only into long mode with the pinned
+ * EFER bits (CR4's SMEP and the like come later, in long mode). Register
+ * writes through the hypervisor have no side effects, so EFER.LMA is set
+ * here as the CPU would. Returns whether the write was applied.
+ */
+static bool hv_vsm_enable_paging(const struct hv_x64_intercept_message_header *hdr,
+				 const struct hv_vsm_pins *pins, u64 cr0)
+{
+	const u32 set[] = {
+		HV_X64_REGISTER_CR0, HV_X64_REGISTER_EFER, HV_X64_REGISTER_RIP
+	};
+	union hv_register_value values[ARRAY_SIZE(set)];
+	u64 efer;
+
+	if (hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_EFER, &efer))
+		return false;
+	/* hv_vsm_msr_pins[0] is EFER. */
+	if (!hv_vsm_msr_pinned(pins, 0, efer) || !(efer & EFER_LME))
+		return false;
+
+	values[0].reg64 = cr0;
+	values[1].reg64 = efer | EFER_LMA;
+	values[2].reg64 = hdr->rip + hdr->instruction_length;
+	if (hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(set), set, values)) {
+		pr_err_ratelimited("VP%u: cannot enable paging\n", hdr->vp_index);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * While VTL0 restarts in long mode, CR4 may gain pinned bits but not lose
+ * one it has; LOCK_REGS then checks that they are all back.
+ */
+static bool hv_vsm_cr4_restart_ok(const struct hv_vsm_pins *pins, u64 value)
+{
+	u64 cur;
+
+	if (hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_CR4, &cur))
+		return false;
+	return !(cur & ~value & pins->cr4);
 }
 
 /* Inject #GP(0) into VTL0 at the faulting instruction and record it. */
@@ -176,43 +368,72 @@ static void hv_vsm_deny(const struct hv_x64_intercept_message_header *hdr,
 static void hv_vsm_register_intercept(const struct hv_x64_register_intercept_message *m)
 {
 	const struct hv_vsm_pins *pins = this_cpu_ptr(&hv_vsm_pins);
+	bool restarting = hv_vsm_restarting(&m->header);
+	bool long_mode = m->header.execution_state.efer_lma;
 	u64 value = m->access_info.low_part;
+	bool allowed = false, table = false;
+	u32 type = 0;
+	u64 addr = 0;
 
 	switch (m->register_name) {
 	case HV_X64_REGISTER_CR0:
-		if (pins->locked && (value & pins->cr0) == pins->cr0)
-			hv_vsm_allow(&m->header, m->register_name, value);
-		else
-			hv_vsm_deny(&m->header, HEKI_VIOLATION_CR0, 0, value);
+		type = HEKI_VIOLATION_CR0;
+		if (!pins->locked)
+			break;
+		/* Bring-up may set up CR0 freely, but not enable paging. */
+		if (restarting && !(value & X86_CR0_PG)) {
+			allowed = true;
+		} else if ((value & pins->cr0) == pins->cr0) {
+			if (long_mode)
+				allowed = true;
+			else if (restarting &&
+				 hv_vsm_enable_paging(&m->header, pins, value))
+				return;
+		}
 		break;
 	case HV_X64_REGISTER_CR4:
-		if (pins->locked && (value & pins->cr4) == pins->cr4)
-			hv_vsm_allow(&m->header, m->register_name, value);
-		else
-			hv_vsm_deny(&m->header, HEKI_VIOLATION_CR4, 4, value);
+		type = HEKI_VIOLATION_CR4;
+		addr = 4;
+		allowed = pins->locked &&
+			  ((value & pins->cr4) == pins->cr4 ||
+			   (restarting &&
+			    (!long_mode || hv_vsm_cr4_restart_ok(pins, value))));
 		break;
 	case HV_X64_REGISTER_GDTR:
-		hv_vsm_deny(&m->header, HEKI_VIOLATION_GDTR, 0, value);
+		type = HEKI_VIOLATION_GDTR;
+		table = true;
 		break;
 	case HV_X64_REGISTER_IDTR:
-		hv_vsm_deny(&m->header, HEKI_VIOLATION_IDTR, 0, value);
+		type = HEKI_VIOLATION_IDTR;
+		table = true;
 		break;
 	case HV_X64_REGISTER_LDTR:
-		hv_vsm_deny(&m->header, HEKI_VIOLATION_LDTR, 0, value);
+		type = HEKI_VIOLATION_LDTR;
+		table = true;
 		break;
 	case HV_X64_REGISTER_TR:
-		hv_vsm_deny(&m->header, HEKI_VIOLATION_TR, 0, value);
+		type = HEKI_VIOLATION_TR;
+		table = true;
 		break;
 	default:
 		/* Not something VTL1 asked for: refuse rather than guess. */
 		hv_vsm_deny(&m->header, 0, 0, 0);
-		break;
+		return;
 	}
+
+	/* With the tables unpinned, VTL0 runs the instruction again. */
+	if (restarting && table)
+		return;
+	if (allowed)
+		hv_vsm_allow(&m->header, m->register_name, value);
+	else
+		hv_vsm_deny(&m->header, type, addr, value);
 }
 
 static void hv_vsm_msr_intercept(const struct hv_x64_msr_intercept_message *m)
 {
 	const struct hv_vsm_pins *pins = this_cpu_ptr(&hv_vsm_pins);
+	bool restarting = hv_vsm_restarting(&m->header);
 	u64 value = (m->rdx << 32) | lower_32_bits(m->rax);
 	unsigned int i;
 
@@ -223,7 +444,10 @@ static void hv_vsm_msr_intercept(const struct hv_x64_msr_intercept_message *m)
 
 		if (p->msr != m->msr_number)
 			continue;
-		if (pins->locked && !((value ^ pins->msr[i]) & p->mask))
+		/* Bring-up sets EFER before paging, which checks it then. */
+		if ((pins->locked && hv_vsm_msr_pinned(pins, i, value)) ||
+		    (restarting && p->msr == MSR_EFER &&
+		     !m->header.execution_state.efer_lma))
 			hv_vsm_allow(&m->header, p->reg, value);
 		else
 			hv_vsm_deny(&m->header, HEKI_VIOLATION_MSR,
