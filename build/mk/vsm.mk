@@ -74,3 +74,13 @@ CHECK_SUITES += vsm-boot
 check-vsm-boot: qemu initramfs-vsm
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
 		build/scripts/vsm-test-boot.sh $(VSM_KERNEL) $(VSM_INITRD) $(OUT)/logs 2 4
+
+# The HEKI kselftests in that guest, sealed and with heki=off (one boot
+# each): attacks, malformed VTL calls, must-work cases.
+CHECK_SUITES += vsm-selftests
+
+.PHONY: check-vsm-selftests
+check-vsm-selftests: qemu initramfs-vsm
+	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
+		build/scripts/test-heki-selftests.sh $(VSM_KERNEL) $(VSM_INITRD) \
+		$(OUT)/logs vsm

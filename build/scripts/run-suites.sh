@@ -3,7 +3,8 @@
 #
 # Run test suites (make targets check-<suite>), one summary line each and a
 # final total; exit non-zero if any failed.  A suite may print lines starting
-# with "summary:" which are repeated in its summary line.
+# with "summary:" which are repeated in its summary line, and lines starting
+# with "result:" which are repeated after the total.
 #
 # Usage: run-suites.sh <suite>...
 
@@ -11,7 +12,7 @@ set -uo pipefail
 
 logs=${OUT:-out}/check
 mkdir -p "$logs"
-pass=0 fail=0 failed=()
+pass=0 fail=0 failed=() results=()
 for s in "$@"; do
 	start=$(date +%s)
 	echo "=== $s"
@@ -19,6 +20,9 @@ for s in "$@"; do
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	detail=$(sed -n 's/^summary: //p' "$logs/$s.log" | paste -sd ';' -)
+	while IFS= read -r r; do
+		results+=("$r")
+	done < <(sed -n 's/^result: //p' "$logs/$s.log")
 	if [ "$rc" -eq 0 ]; then
 		pass=$((pass + 1))
 		echo "PASS  $s (${secs}s)${detail:+: $detail}"
@@ -30,4 +34,7 @@ for s in "$@"; do
 	fi
 done
 echo "=== total: $((pass + fail)) suites, $pass passed, $fail failed${failed:+ (${failed[*]})}"
+for r in "${results[@]}"; do
+	echo "=== $r"
+done
 [ "$fail" -eq 0 ]

@@ -9,7 +9,15 @@
 # and once with HEKI on; both times every attack that applies must get
 # through, at least MIN_ATTACKS of them, and every must-work case pass.
 #
-# Usage: test-heki-selftests.sh <bzImage> <initrd> <log dir> off
+# Mode "vsm" (the Hyper-V/VSM emulator, VTL0 with the VSM backend and
+# VTL1, one boot each): sealed, every attack and malformed VTL call must be
+# blocked, at least MIN_VSM_ATTACKS of them, and every must-work case pass;
+# with heki=off, the same attacks on the kernel must get through, which
+# shows that the hypervisor, not the guest, blocked them. Prints a
+# "result:" line with the counts for make check's total.
+#
+# Usage: test-heki-selftests.sh <bzImage> <initrd> <log dir> off|vsm
+# Environment (vsm): QEMU, the emulator binary.
 
 set -uo pipefail
 
@@ -18,6 +26,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Attacks on the kernel itself; those on VTL1 and the backend need VSM.
 MIN_ATTACKS=14
 MIN_MUST_WORK=5
+# Those plus VTL1 memory, boot-only calls after the seal, malformed calls.
+MIN_VSM_ATTACKS=20
 
 . "$here/check-lib.sh"
 
@@ -34,7 +44,44 @@ all_through() {
 		[ "$m" -eq "$k" ] && [ "$k" -ge "$MIN_MUST_WORK" ]
 }
 
+# <log>: the summary line says that all attacks were blocked.
+all_blocked() {
+	local line a n m k
+	line=$(grep -a '^heki-selftests: ' "$1" | tail -1)
+	echo "  $1: ${line:-no summary line}"
+	[[ $line =~ ^heki-selftests:\ blocked\ ([0-9]+)/([0-9]+)\ attacks,\ ([0-9]+)/([0-9]+)\ must-work ]] ||
+		return 1
+	a=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
+	m=${BASH_REMATCH[3]} k=${BASH_REMATCH[4]}
+	[ "$a" -eq "$n" ] && [ "$n" -ge "$MIN_VSM_ATTACKS" ] &&
+		[ "$m" -eq "$k" ] && [ "$k" -ge "$MIN_MUST_WORK" ]
+}
+
 case $mode in
+vsm)
+	log=$logs/vsm-selftests-sealed.log
+	check "sealed: VTL0 and VTL1 run the selftests without oops or warning" \
+		env QUIET=1 TIMEOUT=900 "$here/vsm-boot.sh" "$log" "$kernel" \
+		"$initrd" 2 "heki_test=heki-selftests"
+	check "sealed: the kernel is sealed by hyperv-vsm" \
+		grep -q '^heki-status: backend: hyperv-vsm' "$log"
+	check "sealed: every attack is blocked, every must-work case works" \
+		all_blocked "$log"
+	check "sealed: the selftests exit with status 0" \
+		grep -q '^heki-init: heki-selftests exit status 0' "$log"
+	sealed=$(grep -a '^heki-selftests: ' "$log" | tail -1)
+
+	log=$logs/vsm-selftests-off.log
+	check "heki=off: the guest runs the selftests without oops or warning" \
+		env QUIET=1 TIMEOUT=900 "$here/vsm-boot.sh" "$log" "$kernel" \
+		"$initrd" 2 "heki=off heki_test=heki-selftests"
+	check "heki=off: every attack gets through, every must-work case works" \
+		all_through "$log" disabled
+	check "heki=off: the selftests exit with status 0" \
+		grep -q '^heki-init: heki-selftests exit status 0' "$log"
+	off=$(grep -a '^heki-selftests: ' "$log" | tail -1)
+	echo "result: VSM guest sealed: ${sealed#heki-selftests: }; heki=off: ${off#heki-selftests: heki disabled: }"
+	;;
 off)
 	for run in "off:heki=off:disabled" "on::no backend"; do
 		IFS=: read -r name args state <<< "$run"
