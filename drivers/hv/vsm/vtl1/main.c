@@ -20,10 +20,12 @@
 #include <linux/cpuhotplug.h>
 #include <linux/cpuidle.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -389,6 +391,15 @@ static int __init hv_vsm_setup(void)
 		pr_err("cannot protect VTL1 memory: %d\n", ret);
 		return ret;
 	}
+	/*
+	 * The secondary CPUs, started later by BOOT_APS, are virtual
+	 * processors of the same partition: reuse the boot CPU's delay loop
+	 * calibration (from the hypervisor's timer frequency) rather than
+	 * measuring it while VTL0 runs on them between VTL1 interrupts,
+	 * which fails and then takes seconds per CPU.
+	 */
+	if (!preset_lpj)
+		preset_lpj = loops_per_jiffy;
 	hv_setup_vmbus_handler(hv_vsm_sint_handler);
 	return smpboot_register_percpu_thread(&hv_vsm_threads);
 }
