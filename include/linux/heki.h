@@ -130,6 +130,10 @@ struct heki_violation {
 /**
  * struct heki_hypervisor - Operations of a hypervisor backend
  * @name: Name shown in securityfs.
+ * @pinned_regs: What @lock_regs pins, shown in securityfs: a NULL-terminated
+ *               array of lines, one per register group, each the group
+ *               name and then the bits or registers pinned, separated by
+ *               spaces (for instance ``"cr0 PE WP PG"``). May be NULL.
  * @lock_regs: Pin the control registers of the calling CPU. Called on every
  *             online CPU at end of boot, and then on each CPU that comes
  *             online, from a CPU hotplug callback running on that CPU.
@@ -152,6 +156,7 @@ struct heki_violation {
  */
 struct heki_hypervisor {
 	const char *name;
+	const char *const *pinned_regs;
 	int (*lock_regs)(void);
 	int (*protect_memory)(phys_addr_t head_pa, unsigned long nranges);
 	int (*load_kdata)(phys_addr_t head_pa, unsigned long nranges);

@@ -6,6 +6,7 @@
 #ifndef _SECURITY_HEKI_HEKI_H
 #define _SECURITY_HEKI_HEKI_H
 
+#include <linux/cpumask.h>
 #include <linux/heki.h>
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
@@ -135,6 +136,31 @@ struct heki_span {
 #define HEKI_MAX_SITES	32
 
 /**
+ * struct heki_seal_stats - Backend calls made to seal the kernel
+ * @lock_regs: lock_regs calls, one per CPU, CPUs coming online after the
+ *             end of boot included.
+ * @protect_memory: protect_memory calls.
+ * @load_kdata: load_kdata calls.
+ * @finish_boot: finish_boot calls.
+ * @ranges: Ranges sent with protect_memory.
+ * @list_pages: List pages sent with protect_memory.
+ * @kdata_ranges: Ranges sent with load_kdata.
+ *
+ * A call is counted once the backend was called, whatever it returned;
+ * an operation the backend lacks, or a request that could not be built,
+ * is not a call.
+ */
+struct heki_seal_stats {
+	unsigned long lock_regs;
+	unsigned long protect_memory;
+	unsigned long load_kdata;
+	unsigned long finish_boot;
+	unsigned long ranges;
+	unsigned long list_pages;
+	unsigned long kdata_ranges;
+};
+
+/**
  * struct heki_core - State of one HEKI instance
  * @lock: Protects everything below; taken with interrupts disabled because
  *        the page attribute hooks may run in any context.
@@ -149,6 +175,8 @@ struct heki_span {
  * @refused: Changes refused because they widened an immutable span.
  * @sites: Call sites already logged for a refusal.
  * @nr_sites: Entries used in @sites.
+ * @seal: Backend calls made to seal the kernel.
+ * @pinned: CPUs whose last lock_regs call succeeded.
  */
 struct heki_core {
 	spinlock_t lock;	/* see above */
@@ -163,6 +191,8 @@ struct heki_core {
 	unsigned long refused;
 	unsigned long sites[HEKI_MAX_SITES];
 	unsigned int nr_sites;
+	struct heki_seal_stats seal;
+	struct cpumask pinned;
 };
 
 void heki_core_init(struct heki_core *core, bool enabled);
@@ -178,6 +208,7 @@ int heki_core_refuse(struct heki_core *core, unsigned long pfn,
 		     unsigned long site);
 int heki_core_seal(struct heki_core *core, const struct heki_span *spans,
 		   unsigned int nr_spans);
+int heki_core_lock_regs(struct heki_core *core, unsigned int cpu);
 int heki_core_build_protect(struct heki_core *core, struct heki_request *req);
 int heki_core_protect(struct heki_core *core);
 int heki_core_load_kdata(struct heki_core *core, struct heki_request *req);
@@ -185,6 +216,7 @@ int heki_core_finish_boot(struct heki_core *core);
 int heki_core_read_violations(struct heki_core *core,
 			      struct heki_violation *buf, unsigned int max);
 const char *heki_state_name(enum heki_state state);
+unsigned long heki_seal_calls(const struct heki_seal_stats *seal);
 
 extern struct heki_core heki_core;
 

@@ -61,6 +61,20 @@ const char *heki_state_name(enum heki_state state)
 EXPORT_SYMBOL_IF_KUNIT(heki_state_name);
 
 /**
+ * heki_seal_calls() - Total number of backend calls made to seal
+ * @seal: Statistics of an instance.
+ *
+ * Return: the sum of the lock_regs, protect_memory, load_kdata and
+ * finish_boot calls.
+ */
+unsigned long heki_seal_calls(const struct heki_seal_stats *seal)
+{
+	return seal->lock_regs + seal->protect_memory + seal->load_kdata +
+	       seal->finish_boot;
+}
+EXPORT_SYMBOL_IF_KUNIT(heki_seal_calls);
+
+/**
  * heki_core_init() - Initialise a HEKI instance
  * @core: Instance; the kernel's own is &heki_core, tests make private ones.
  * @enabled: False to start in the disabled state.
@@ -375,10 +389,45 @@ int heki_core_build_protect(struct heki_core *core, struct heki_request *req)
 EXPORT_SYMBOL_IF_KUNIT(heki_core_build_protect);
 
 /**
+ * heki_core_lock_regs() - Have the backend pin the registers of a CPU
+ * @core: Instance.
+ * @cpu: The calling CPU: the backend pins the registers of the CPU it runs
+ *       on.
+ *
+ * The call is counted in the seal statistics, and @cpu is added to the
+ * pinned CPUs on success, removed on failure.
+ *
+ * Return: 0 on success, -ENODEV without a backend, -EOPNOTSUPP if it has no
+ * lock_regs operation, or its error.
+ */
+int heki_core_lock_regs(struct heki_core *core, unsigned int cpu)
+{
+	struct heki_hypervisor *hv = READ_ONCE(core->hv);
+	int ret;
+
+	if (!hv)
+		return -ENODEV;
+	if (!hv->lock_regs)
+		return -EOPNOTSUPP;
+	ret = hv->lock_regs();
+
+	spin_lock_irq(&core->lock);
+	core->seal.lock_regs++;
+	if (ret)
+		__cpumask_clear_cpu(cpu, &core->pinned);
+	else
+		__cpumask_set_cpu(cpu, &core->pinned);
+	spin_unlock_irq(&core->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(heki_core_lock_regs);
+
+/**
  * heki_core_protect() - Ask the backend to enforce the permission map
  * @core: Instance.
  *
- * The whole map goes to the backend in one call, as one chained list.
+ * The whole map goes to the backend in one call, as one chained list. The
+ * call, its ranges and list pages are counted in the seal statistics.
  *
  * Return: 0 on success, -ENODEV without a backend, -EOPNOTSUPP if it has no
  * protect_memory operation, -ENODATA if the map is empty, or the error of
@@ -399,12 +448,19 @@ int heki_core_protect(struct heki_core *core)
 	ret = heki_core_build_protect(core, &req);
 	if (!ret && !req.nranges)
 		ret = -ENODATA;
-	if (!ret)
-		ret = hv->protect_memory(heki_request_head_pa(&req),
-					 req.nranges);
+	if (ret)
+		goto out;
+
+	ret = hv->protect_memory(heki_request_head_pa(&req), req.nranges);
+	spin_lock_irq(&core->lock);
+	core->seal.protect_memory++;
+	core->seal.ranges += req.nranges;
+	core->seal.list_pages += req.npages;
+	spin_unlock_irq(&core->lock);
 	if (!ret)
 		pr_info("protect_memory: %lu ranges in %lu list pages\n",
 			req.nranges, req.npages);
+out:
 	heki_request_free(&req);
 	return ret;
 }
@@ -415,12 +471,15 @@ EXPORT_SYMBOL_IF_KUNIT(heki_core_protect);
  * @core: Instance.
  * @req: Kernel data request; freed by the caller.
  *
+ * The call and its ranges are counted in the seal statistics.
+ *
  * Return: 0 on success, -ENODEV without a backend, -EOPNOTSUPP if it has no
  * load_kdata operation, -ENODATA for an empty request, or the backend error.
  */
 int heki_core_load_kdata(struct heki_core *core, struct heki_request *req)
 {
 	struct heki_hypervisor *hv = READ_ONCE(core->hv);
+	int ret;
 
 	if (!hv)
 		return -ENODEV;
@@ -428,13 +487,21 @@ int heki_core_load_kdata(struct heki_core *core, struct heki_request *req)
 		return -EOPNOTSUPP;
 	if (req->type != HEKI_REQ_KDATA || !req->nranges)
 		return -ENODATA;
-	return hv->load_kdata(heki_request_head_pa(req), req->nranges);
+
+	ret = hv->load_kdata(heki_request_head_pa(req), req->nranges);
+	spin_lock_irq(&core->lock);
+	core->seal.load_kdata++;
+	core->seal.kdata_ranges += req->nranges;
+	spin_unlock_irq(&core->lock);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(heki_core_load_kdata);
 
 /**
  * heki_core_finish_boot() - Signal the end of boot to the backend
  * @core: Instance.
+ *
+ * The call is counted in the seal statistics.
  *
  * Return: 0 on success (the instance is then sealed), -ENODEV without a
  * backend, -EOPNOTSUPP if it has no finish_boot operation, or its error.
@@ -449,11 +516,11 @@ int heki_core_finish_boot(struct heki_core *core)
 	if (!hv->finish_boot)
 		return -EOPNOTSUPP;
 	ret = hv->finish_boot();
-	if (!ret) {
-		spin_lock_irq(&core->lock);
+	spin_lock_irq(&core->lock);
+	core->seal.finish_boot++;
+	if (!ret)
 		core->state = HEKI_STATE_SEALED;
-		spin_unlock_irq(&core->lock);
-	}
+	spin_unlock_irq(&core->lock);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(heki_core_finish_boot);
@@ -650,7 +717,7 @@ static int seal_kernel(struct heki_core *core)
 
 static int heki_lock_regs_cpu(unsigned int cpu)
 {
-	int ret = heki_core.hv->lock_regs();
+	int ret = heki_core_lock_regs(&heki_core, cpu);
 
 	if (ret)
 		pr_err("lock_regs failed on CPU %u: %d\n", cpu, ret);
@@ -693,13 +760,15 @@ static int load_kdata(struct heki_core *core)
  * data and read-only-after-init data. With a backend, then pins the
  * control registers of every CPU (and of CPUs that come online later),
  * sends the permission map and the kernel data, and signals the end of
- * boot. Each failure is logged with its error code.
+ * boot. Each failure is logged with its error code; the backend calls made
+ * are counted and shown in securityfs (``heki/seal``).
  *
  * This runs after the init sections were freed, so it is not __init.
  */
 void heki_late_init(void)
 {
 	struct heki_core *core = &heki_core;
+	struct heki_seal_stats seal;
 	int ret;
 
 	if (core->state == HEKI_STATE_DISABLED) {
@@ -729,10 +798,17 @@ void heki_late_init(void)
 	if (ret)
 		pr_err("load_kdata failed: %d\n", ret);
 	ret = heki_core_finish_boot(core);
-	if (ret)
+	if (ret) {
 		pr_err("finish_boot failed: %d\n", ret);
-	else
-		pr_info("kernel sealed by %s\n", core->hv->name);
+		return;
+	}
+
+	spin_lock_irq(&core->lock);
+	seal = core->seal;
+	spin_unlock_irq(&core->lock);
+	pr_info("kernel sealed by %s: %lu calls, %lu ranges in %lu list pages\n",
+		core->hv->name, heki_seal_calls(&seal), seal.ranges,
+		seal.list_pages);
 }
 
 static int __init heki_init(void)

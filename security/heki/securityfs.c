@@ -8,6 +8,7 @@
 
 #define pr_fmt(fmt) "heki: " fmt
 
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
@@ -109,6 +110,47 @@ static int refused_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(refused);
 
+static int seal_show(struct seq_file *m, void *v)
+{
+	struct heki_seal_stats seal;
+
+	spin_lock_irq(&heki_core.lock);
+	seal = heki_core.seal;
+	spin_unlock_irq(&heki_core.lock);
+
+	seq_printf(m, "calls %lu\n", heki_seal_calls(&seal));
+	seq_printf(m, "lock_regs %lu\n", seal.lock_regs);
+	seq_printf(m, "protect_memory %lu\n", seal.protect_memory);
+	seq_printf(m, "load_kdata %lu\n", seal.load_kdata);
+	seq_printf(m, "finish_boot %lu\n", seal.finish_boot);
+	seq_printf(m, "ranges %lu\n", seal.ranges);
+	seq_printf(m, "list_pages %lu\n", seal.list_pages);
+	seq_printf(m, "kdata_ranges %lu\n", seal.kdata_ranges);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(seal);
+
+static int pinned_show(struct seq_file *m, void *v)
+{
+	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
+	const char *const *line;
+	cpumask_var_t cpus;
+
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return -ENOMEM;
+	spin_lock_irq(&heki_core.lock);
+	cpumask_copy(cpus, &heki_core.pinned);
+	spin_unlock_irq(&heki_core.lock);
+
+	seq_printf(m, "cpus %*pbl\n", cpumask_pr_args(cpus));
+	if (hv && hv->pinned_regs && !cpumask_empty(cpus))
+		for (line = hv->pinned_regs; *line; line++)
+			seq_printf(m, "%s\n", *line);
+	free_cpumask_var(cpus);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pinned);
+
 static const char *const violation_names[HEKI_VIOLATION_MAX] = {
 	[HEKI_VIOLATION_MEM_READ] = "mem_read",
 	[HEKI_VIOLATION_MEM_WRITE] = "mem_write",
@@ -157,6 +199,8 @@ static const struct {
 	{ "counters", &counters_fops },
 	{ "refused", &refused_fops },
 	{ "violations", &violations_fops },
+	{ "seal", &seal_fops },
+	{ "pinned", &pinned_fops },
 };
 
 /**

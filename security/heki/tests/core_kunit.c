@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hypervisor-Enforced Kernel Integrity (HEKI) - KUnit tests of the core:
- * registration, backend calls and refusal of widening changes, on private
- * instances (the kernel's own instance is never touched).
+ * registration, backend calls and their statistics, and refusal of
+ * widening changes, on private instances (the kernel's own instance is
+ * never touched).
  */
 
 #include <kunit/test.h>
+#include <linux/cpumask.h>
 #include <linux/sizes.h>
 
 #include "../heki.h"
@@ -271,6 +273,110 @@ static void heki_core_finish(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, heki_state_name(c->state), "sealed");
 }
 
+static void heki_core_lock_regs_pinned(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+	struct heki_hypervisor empty = { .name = "empty" };
+
+	KUNIT_EXPECT_EQ(test, heki_core_lock_regs(c, 0), -ENODEV);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &empty), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_lock_regs(c, 0), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, c->seal.lock_regs, 0UL);
+	KUNIT_EXPECT_TRUE(test, cpumask_empty(&c->pinned));
+
+	c->hv = &b->hv;
+	KUNIT_EXPECT_EQ(test, heki_core_lock_regs(c, 0), 0);
+	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_LOCK_REGS], 1U);
+	KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(0, &c->pinned));
+	KUNIT_EXPECT_EQ(test, cpumask_weight(&c->pinned), 1U);
+
+	/* A failed call is counted and the CPU is no longer pinned. */
+	b->ret[HEKI_TEST_LOCK_REGS] = -EPERM;
+	KUNIT_EXPECT_EQ(test, heki_core_lock_regs(c, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, c->seal.lock_regs, 2UL);
+	KUNIT_EXPECT_TRUE(test, cpumask_empty(&c->pinned));
+}
+
+static void expect_seal(struct kunit *test,
+			const struct heki_seal_stats *want)
+{
+	const struct heki_seal_stats *got = &core(test)->seal;
+
+	KUNIT_EXPECT_EQ(test, got->lock_regs, want->lock_regs);
+	KUNIT_EXPECT_EQ(test, got->protect_memory, want->protect_memory);
+	KUNIT_EXPECT_EQ(test, got->load_kdata, want->load_kdata);
+	KUNIT_EXPECT_EQ(test, got->finish_boot, want->finish_boot);
+	KUNIT_EXPECT_EQ(test, got->ranges, want->ranges);
+	KUNIT_EXPECT_EQ(test, got->list_pages, want->list_pages);
+	KUNIT_EXPECT_EQ(test, got->kdata_ranges, want->kdata_ranges);
+}
+
+static void heki_core_seal_stats(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+	struct heki_request req;
+	unsigned long i;
+
+	/* 300 ranges: three list pages. */
+	for (i = 0; i < 300; i++)
+		map(test, 16 + i, 1, i % 2 ? R | W : R | X);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	KUNIT_EXPECT_EQ(test, heki_seal_calls(&c->seal), 0UL);
+
+	KUNIT_EXPECT_EQ(test, heki_core_lock_regs(c, 0), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), 0);
+	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	KUNIT_ASSERT_EQ(test, heki_request_add(&req, 0, SZ_1M, SZ_2M,
+					       HEKI_KERNEL_DATA), 0);
+	KUNIT_ASSERT_EQ(test, heki_request_add(&req, 0, SZ_4M, SZ_4M + SZ_1M,
+					       HEKI_MODULE_CERTS), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), 0);
+	heki_request_free(&req);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), 0);
+
+	expect_seal(test, &(struct heki_seal_stats){
+		.lock_regs = 1, .protect_memory = 1, .load_kdata = 1,
+		.finish_boot = 1, .ranges = 300, .list_pages = 3,
+		.kdata_ranges = 2,
+	});
+	KUNIT_EXPECT_EQ(test, heki_seal_calls(&c->seal), 4UL);
+}
+
+static void heki_core_seal_stats_errors(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+	struct heki_request req;
+
+	/* Nothing reaches the backend: nothing is counted. */
+	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -ENODEV);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -ENODATA);
+	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -ENODATA);
+	KUNIT_EXPECT_EQ(test, heki_seal_calls(&c->seal), 0UL);
+
+	/* Calls the backend fails are counted, with what they carried. */
+	map(test, 0, 1, R);
+	KUNIT_ASSERT_EQ(test, heki_request_add(&req, 0, SZ_1M, SZ_2M,
+					       HEKI_KERNEL_DATA), 0);
+	b->ret[HEKI_TEST_PROTECT_MEMORY] = -EIO;
+	b->ret[HEKI_TEST_LOAD_KDATA] = -EIO;
+	b->ret[HEKI_TEST_FINISH_BOOT] = -EIO;
+	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -EIO);
+	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -EIO);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -EIO);
+	heki_request_free(&req);
+	expect_seal(test, &(struct heki_seal_stats){
+		.protect_memory = 1, .load_kdata = 1, .finish_boot = 1,
+		.ranges = 1, .list_pages = 1, .kdata_ranges = 1,
+	});
+	KUNIT_EXPECT_EQ(test, heki_seal_calls(&c->seal), 3UL);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
+}
+
 static void heki_core_refuse_widening(struct kunit *test)
 {
 	struct heki_core *c = core(test);
@@ -387,6 +493,9 @@ static struct kunit_case heki_core_cases[] = {
 	KUNIT_CASE(heki_core_protect_errors),
 	KUNIT_CASE(heki_core_kdata),
 	KUNIT_CASE(heki_core_finish),
+	KUNIT_CASE(heki_core_lock_regs_pinned),
+	KUNIT_CASE(heki_core_seal_stats),
+	KUNIT_CASE(heki_core_seal_stats_errors),
 	KUNIT_CASE(heki_core_refuse_widening),
 	KUNIT_CASE(heki_core_refuse_log_once),
 	KUNIT_CASE(heki_core_seal_bad_input),
