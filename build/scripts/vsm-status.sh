@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Print the HEKI status of a VSM guest boot from its console logs: backend,
-# state, protected ranges per permission, register pinning, VTL1 messages.
+# state, protected ranges per permission, pinned registers as the kernel
+# reports them, VTL1 messages.
 #
 # Usage: vsm-status.sh <log>   (VTL1's console in <log minus .log>.vtl1.log)
 
@@ -17,11 +18,10 @@ sed -n 's/^heki-status: state: /  state:     /p' "$log"
 echo "  protected ranges per permission (ranges pages):"
 sed -n 's/^heki-status: permissions: /    /p' "$log"
 grep -aoE 'heki: (protect_memory: .*|kernel sealed by .*|lock_regs failed.*)' "$log" | sed 's/^/  /'
-grep -aoE 'hv_vsm: (reserved .*|VTL1 running on .*)' "$log" | sed 's/^/  /'
-if grep -aq 'lock_regs failed' "$log"; then
-	echo "  pinned registers: LOCK_REGS failed"
-elif grep -aq 'heki: kernel sealed by' "$log"; then
-	echo "  pinned registers: CR0 PE/PG/WP, CR4 security bits, EFER, APIC base, STAR/LSTAR/CSTAR/SFMASK, SYSENTER_CS/EIP/ESP, GDTR/IDTR/LDTR/TR (LOCK_REGS on every CPU)"
+grep -aoE 'hv_vsm: (reserved .*|VTL1 running on .*|HEKI disabled.*)' "$log" | sed 's/^/  /'
+if grep -aq '^heki-status: pinned: ' "$log"; then
+	echo "  pinned registers (CPUs, then one register group a line):"
+	sed -n 's/^heki-status: pinned: /    /p' "$log"
 fi
 [ -f "$vtl1_log" ] && grep -aoE 'hv_vsm: .*' "$vtl1_log" | sed 's/^/  VTL1: /' | head -20
 exit 0

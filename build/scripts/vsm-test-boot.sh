@@ -34,6 +34,10 @@ for n in "$@"; do
 		grep -q '^heki-status: state: sealed' "$log"
 	check "$n vCPUs: VTL1 sealed the protections" \
 		grep -q 'hv_vsm: end of boot: VTL0 protections sealed' "$vtl1"
+	check "$n vCPUs: registers pinned on CPUs 0-$((n - 1))" \
+		grep -qx "heki-status: pinned: cpus 0-$((n - 1))" "$log"
+	check "$n vCPUs: $((n + 3)) backend calls to seal" \
+		grep -qx "heki-status: seal: calls $((n + 3))" "$log"
 done
 
 echo "summary: $((checks - fails))/$checks vsm boot checks passed"

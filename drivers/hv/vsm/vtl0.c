@@ -28,6 +28,7 @@
 #include <linux/verification.h>
 #include <linux/workqueue.h>
 #include <asm/mshyperv.h>
+#include <asm/tlbflush.h>
 #include <hyperv/hv_vsm.h>
 
 #include "hv_vsm_hvcall.h"
@@ -582,14 +583,68 @@ static int hv_vsm_read_violations(struct heki_violation *buf, unsigned int max)
 	return ret;
 }
 
+struct hv_vsm_bit_name {
+	unsigned long bit;
+	const char *name;
+};
+
+/* The CR4 bits LOCK_REGS pins if they are set (vtl1/regs.c). */
+static const struct hv_vsm_bit_name hv_vsm_cr4_pins[] __initconst = {
+	{ X86_CR4_PAE, "PAE" },
+	{ X86_CR4_UMIP, "UMIP" },
+	{ X86_CR4_LA57, "LA57" },
+	{ X86_CR4_FSGSBASE, "FSGSBASE" },
+	{ X86_CR4_SMEP, "SMEP" },
+	{ X86_CR4_SMAP, "SMAP" },
+	{ X86_CR4_CET, "CET" },
+};
+
+/* "cr4" and the name of each bit of hv_vsm_cr4_pins. */
+static char hv_vsm_cr4_line[48];
+
+/*
+ * What VTL1's LOCK_REGS pins (vtl1/regs.c, Documentation/virt/hyperv/vsm.rst):
+ * CR0 bits that must stay set, the CR4 bits of hv_vsm_cr4_pins that were
+ * set, EFER and APIC base bits that must keep their value, MSRs that must
+ * keep their whole value, and descriptor tables that may not be loaded.
+ */
+static const char *const hv_vsm_pinned_regs[] = {
+	"cr0 PE WP PG",
+	hv_vsm_cr4_line,
+	"efer SCE LME NXE",
+	"apic_base BASE EN EXTD",
+	"msr STAR LSTAR CSTAR SFMASK SYSENTER_CS SYSENTER_EIP SYSENTER_ESP",
+	"tables GDTR IDTR LDTR TR",
+	NULL
+};
+
 static struct heki_hypervisor hv_vsm_heki = {
 	.name = "hyperv-vsm",
+	.pinned_regs = hv_vsm_pinned_regs,
 	.lock_regs = hv_vsm_lock_regs,
 	.protect_memory = hv_vsm_protect_memory,
 	.load_kdata = hv_vsm_load_kdata,
 	.finish_boot = hv_vsm_finish_boot,
 	.read_violations = hv_vsm_read_violations,
 };
+
+/*
+ * LOCK_REGS snapshots the CR4 of each CPU when it pins it: the CR4 bits the
+ * kernel set by now, the same on every CPU, are the ones it will pin.
+ */
+static void __init hv_vsm_describe_cr4_pins(void)
+{
+	unsigned long cr4 = cr4_read_shadow();
+	unsigned int i;
+	int len;
+
+	len = scnprintf(hv_vsm_cr4_line, sizeof(hv_vsm_cr4_line), "cr4");
+	for (i = 0; i < ARRAY_SIZE(hv_vsm_cr4_pins); i++)
+		if (cr4 & hv_vsm_cr4_pins[i].bit)
+			len += scnprintf(hv_vsm_cr4_line + len,
+					 sizeof(hv_vsm_cr4_line) - len, " %s",
+					 hv_vsm_cr4_pins[i].name);
+}
 
 /*
  * VTL1 is enabled only on the virtual processors that were online when it
@@ -643,6 +698,7 @@ static int __init hv_vsm_init(void)
 		panic("Hyper-V VSM: cannot register CPU hotplug state (%d)\n",
 		      ret);
 
+	hv_vsm_describe_cr4_pins();
 	ret = heki_register_hypervisor(&hv_vsm_heki);
 	if (ret)
 		pr_warn("HEKI did not take the VSM backend: %d\n", ret);

@@ -33,6 +33,11 @@
 #include "../hv_vsm_hvcall.h"
 #include "vtl1.h"
 
+/*
+ * What is pinned here is described to HEKI by the VTL0 side
+ * (hv_vsm_pinned_regs in ../vtl0.c): keep both in sync.
+ */
+
 /* Bits that may not be cleared once pinned (CR0 writes are intercepted on these). */
 #define HV_VSM_CR0_PINNED	(X86_CR0_PE | X86_CR0_WP | X86_CR0_PG)
 #define HV_VSM_CR4_PINNED	(X86_CR4_PAE | X86_CR4_UMIP | X86_CR4_LA57 | \
