@@ -192,6 +192,7 @@ unsigned long heki_widening(unsigned long pfn, unsigned long npages,
 int heki_refuse(unsigned long pfn, unsigned long npages,
 		unsigned long widened, unsigned long site);
 bool heki_enforcing(void);
+bool heki_is_disabled(void);
 
 #else /* !CONFIG_HEKI */
 
@@ -210,6 +211,12 @@ static inline void heki_map_range(unsigned long start, unsigned long end)
 
 static inline void heki_unmap_range(unsigned long start, unsigned long end)
 {
+}
+
+/* Without HEKI built in, there is nothing for a backend to serve. */
+static inline bool heki_is_disabled(void)
+{
+	return true;
 }
 
 #endif /* CONFIG_HEKI */

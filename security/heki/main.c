@@ -39,6 +39,20 @@ static int __init heki_parse_param(char *arg)
 }
 early_param("heki", heki_parse_param);
 
+/**
+ * heki_is_disabled() - Whether HEKI was turned off on the command line
+ *
+ * A backend that only exists to serve HEKI skips its set-up when this
+ * returns true. The answer is final once early parameters are parsed.
+ *
+ * Return: true if heki=off was given.
+ */
+bool heki_is_disabled(void)
+{
+	return READ_ONCE(heki_core.state) == HEKI_STATE_DISABLED;
+}
+EXPORT_SYMBOL_GPL(heki_is_disabled);
+
 static const char *const state_names[] = {
 	[HEKI_STATE_DISABLED] = "disabled",
 	[HEKI_STATE_NO_BACKEND] = "no backend",
