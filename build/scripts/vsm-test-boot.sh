@@ -3,7 +3,8 @@
 #
 # Boot tests of the VSM guest under the Hyper-V/VSM emulator, with 2 and 4
 # vCPUs: VTL1 boots and runs on every CPU, HEKI registers the hyperv-vsm
-# backend and seals the kernel, and neither kernel warns or oopses.
+# backend and seals the kernel, and neither kernel warns or oopses. Then
+# once with heki=off, which must not start VTL1.
 #
 # Usage: vsm-test-boot.sh <bzImage> <initrd> <log dir> [<vCPUs>...]
 # Environment: QEMU (the emulator), QEMU_EXTRA as for vsm-boot.sh
@@ -39,6 +40,17 @@ for n in "$@"; do
 	check "$n vCPUs: $((n + 3)) backend calls to seal" \
 		grep -qx "heki-status: seal: calls $((n + 3))" "$log"
 done
+
+# heki=off: VTL1 only serves HEKI, so it is not started at all.
+log=$logs/vsm-boot-heki-off.log
+vtl1=$logs/vsm-boot-heki-off.vtl1.log
+check "heki=off: VTL0 reaches init without oops or warning" \
+	env QUIET=1 "$here/vsm-boot.sh" "$log" "$kernel" "$initrd" 2 "heki=off"
+check "heki=off: state disabled" \
+	grep -qx 'heki-status: state: disabled' "$log"
+check "heki=off: VTL0 does not start VTL1" \
+	grep -q 'hv_vsm: HEKI disabled (heki=off), not starting VTL1' "$log"
+check "heki=off: VTL1 never ran" test ! -s "$vtl1"
 
 echo "summary: $((checks - fails))/$checks vsm boot checks passed"
 [ "$fails" -eq 0 ]

@@ -103,7 +103,7 @@ void __init hv_vsm_reserve_memory(void)
 {
 	phys_addr_t size = hv_vsm_req_size, base;
 
-	if (hv_vsm_disabled || !hv_vsm_has_access())
+	if (hv_vsm_disabled || heki_is_disabled() || !hv_vsm_has_access())
 		return;
 
 	if (!size)
@@ -669,6 +669,11 @@ static int __init hv_vsm_init(void)
 	union hv_register_vsm_partition_status st;
 	int ret;
 
+	/* VTL1 only serves HEKI: heki=off leaves it off, like hv_vsm=off. */
+	if (heki_is_disabled() && !hv_vsm_disabled && hv_vsm_has_access()) {
+		pr_info("HEKI disabled (heki=off), not starting VTL1\n");
+		return 0;
+	}
 	if (!hv_vsm_size)
 		return 0;
 
