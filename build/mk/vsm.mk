@@ -67,7 +67,9 @@ demo-vsm: qemu initramfs-vsm
 # ---------------------------------------------------------------- checks
 
 # VTL0 + VTL1 with 2 and 4 vCPUs: VTL1 on every CPU, backend hyperv-vsm,
-# sealed, no warning or oops in either kernel.
+# sealed, registers pinned on every CPU, no writable and executable frame,
+# no warning or oops in either kernel; then heki=off, where VTL1 must not
+# start.
 CHECK_SUITES += vsm-boot
 
 .PHONY: check-vsm-boot

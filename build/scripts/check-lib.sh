@@ -3,6 +3,8 @@
 # Sourced by the host-side test scripts: TAP-style checks.
 #   check <description> <command...>   runs the command, prints ok/not ok
 #   $checks, $fails                     counts so far
+#   heki_no_wx <log>                    the guest's heki/permissions shows
+#                                       no frame writable and executable
 
 fails=0 checks=0
 
@@ -14,4 +16,9 @@ check() {	# <description> <command...>
 		echo "not ok $checks - $1"
 		fails=$((fails + 1))
 	fi
+}
+
+heki_no_wx() {	# <log>
+	grep -qx 'heki-status: permissions: -wx 0 0' "$1" &&
+		grep -qx 'heki-status: permissions: rwx 0 0' "$1"
 }

@@ -3,8 +3,9 @@
 #
 # Boot tests of the VTL0 kernel under stock QEMU (no hypervisor backend):
 #  - HEKI on: the guest reaches init, HEKI reports "no hypervisor backend",
-#    securityfs heki/ shows the state and a counter memory under 1 MiB for a
-#    4 GiB guest, and the sealed-kernel KUnit suite passes;
+#    securityfs heki/ shows the state, no frame both writable and
+#    executable and a counter memory under 1 MiB for a 4 GiB guest, and the
+#    sealed-kernel KUnit suite passes;
 #  - heki=off: HEKI reports itself disabled.
 #
 # Usage: test-boot-vtl0.sh <bzImage> <initrd> <log dir>
@@ -30,6 +31,7 @@ if grep -q '^CONFIG_HEKI=y' "$config"; then
 		grep -q 'heki: no hypervisor backend' "$on"
 	check "securityfs reports the state" \
 		grep -q '^heki-status: state: no backend' "$on"
+	check "no frame writable and executable" heki_no_wx "$on"
 	mem=$(sed -n 's/^heki-status: counters: memory_bytes //p' "$on" | head -1)
 	check "counter memory ${mem:-?} bytes is under 1 MiB for 4 GiB" \
 		test -n "$mem" -a "${mem:-0}" -gt 0 -a "${mem:-0}" -lt 1048576

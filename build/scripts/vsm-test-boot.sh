@@ -39,6 +39,7 @@ for n in "$@"; do
 		grep -qx "heki-status: pinned: cpus 0-$((n - 1))" "$log"
 	check "$n vCPUs: $((n + 3)) backend calls to seal" \
 		grep -qx "heki-status: seal: calls $((n + 3))" "$log"
+	check "$n vCPUs: no frame writable and executable" heki_no_wx "$log"
 done
 
 # heki=off: VTL1 only serves HEKI, so it is not started at all.

@@ -711,6 +711,42 @@ static int init_counters(struct heki_core *core)
 	return 0;
 }
 
+struct wx_frames {
+	unsigned long pages;
+	unsigned long first;
+};
+
+static int find_wx(void *data, unsigned long start, unsigned long end,
+		   unsigned long perms)
+{
+	const unsigned long wx = HEKI_ATTR_MEM_WRITE | HEKI_ATTR_MEM_EXEC;
+	struct wx_frames *frames = data;
+
+	if ((perms & wx) != wx)
+		return 0;
+	if (!frames->pages)
+		frames->first = start;
+	frames->pages += end - start;
+	return 0;
+}
+
+/*
+ * A frame that one kernel mapping makes writable and another executable
+ * escapes CONFIG_DEBUG_WX, which looks at one mapping at a time, and the
+ * backend would keep it writable and executable.
+ */
+static void check_wx(struct heki_core *core)
+{
+	struct wx_frames frames = {};
+
+	spin_lock_irq(&core->lock);
+	heki_counters_for_each(&core->counters, find_wx, &frames);
+	spin_unlock_irq(&core->lock);
+	if (frames.pages)
+		pr_warn("%lu page frames writable and executable through kernel mappings, first at pfn %#lx\n",
+			frames.pages, frames.first);
+}
+
 static int seal_kernel(struct heki_core *core)
 {
 	const struct heki_span spans[] = {
@@ -770,9 +806,10 @@ static int load_kdata(struct heki_core *core)
  *
  * Called by kernel_init() right after mark_readonly(), once boot-time text
  * patching is over. Initialises the permission counters from the kernel
- * page tables and freezes the permissions of the kernel text, read-only
- * data and read-only-after-init data. With a backend, then pins the
- * control registers of every CPU (and of CPUs that come online later),
+ * page tables, warns about page frames that kernel mappings make both
+ * writable and executable, and freezes the permissions of the kernel text,
+ * read-only data and read-only-after-init data. With a backend, then pins
+ * the control registers of every CPU (and of CPUs that come online later),
  * sends the permission map and the kernel data, and signals the end of
  * boot. Each failure is logged with its error code; the backend calls made
  * are counted and shown in securityfs (``heki/seal``).
@@ -793,6 +830,8 @@ void heki_late_init(void)
 	ret = init_counters(core);
 	if (ret)
 		pr_err("cannot initialise permission counters: %d\n", ret);
+	else
+		check_wx(core);
 	ret = seal_kernel(core);
 	if (ret)
 		pr_err("cannot seal kernel image: %d\n", ret);
