@@ -38,6 +38,7 @@ help:
 	@echo "make vtl1         build the VTL1 secure kernel, signed (out/vsm/)"
 	@echo "make vtl0-vsm     build the VTL0 kernel with the Hyper-V VSM backend"
 	@echo "make demo-vsm     boot VTL0 + VTL1 under the emulator (2 and 4 vCPUs)"
+	@echo "make bench-vsm    time to init, HEKI + VTL1 vs heki=off; VTL calls to seal"
 	@echo "make qemu         build the Hyper-V/VSM emulator"
 	@echo "make kunit        run the KUnit suites with kunit.py (x86_64 and UML)"
 	@echo "make series       write the LKML series to $(OUT)/series/"

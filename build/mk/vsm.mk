@@ -10,6 +10,8 @@
 #   make demo-vsm       boot it under the emulator, 2 and 4 vCPUs, print the
 #                       HEKI status
 #   make check-vsm-boot the boot checks of that guest (in make check)
+#   make bench-vsm      time to init with HEKI and VTL1 vs heki=off, and
+#                       the VTL calls and ranges of the seal
 #
 # The VSM flavour is a separate VTL0 build: the stock-QEMU suites keep the
 # plain VTL0 kernel (no MODULE_SIG, no VSM test code at late_initcall).
@@ -31,7 +33,7 @@ VTL1_FRAGMENTS := build/configs/vtl1.config $(VTL1_GEN)/initramfs.config
 VSM_QEMU := $(OUT)/qemu/build/qemu-system-x86_64
 VSM_QEMU_EXTRA := $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
 
-.PHONY: vtl0-vsm vtl1 initramfs-vsm demo-vsm
+.PHONY: vtl0-vsm vtl1 initramfs-vsm demo-vsm bench-vsm
 
 vtl0-vsm: linux-tree
 	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VSM_OBJ) "bzImage modules" \
@@ -63,6 +65,15 @@ demo-vsm: qemu initramfs-vsm
 		build/scripts/vsm-status.sh $(OUT)/logs/demo-vsm-$$n.log; \
 		[ $$rc -eq 0 ] || exit 1; \
 	done
+
+# Time to init of that guest with HEKI (VTL1 started, kernel sealed) vs
+# heki=off, alternating, and the VTL calls and ranges of the seal.
+BENCH_VSM_ROUNDS ?= 3
+BENCH_VSM_CPUS ?= 2
+bench-vsm: qemu initramfs-vsm
+	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
+		bench/vsm-init.sh $(VSM_KERNEL) $(VSM_INITRD) \
+		$(BENCH_VSM_ROUNDS) $(BENCH_VSM_CPUS)
 
 # ---------------------------------------------------------------- checks
 
