@@ -91,6 +91,9 @@ enum heki_kdata_type {
  * @HEKI_VIOLATION_IDTR: Load of IDTR.
  * @HEKI_VIOLATION_LDTR: Load of LDTR.
  * @HEKI_VIOLATION_TR: Load of TR.
+ * @HEKI_VIOLATION_RELOCK: A CPU that restarted (CPU hotplug) did not have
+ *                         its registers pinned again in time; the
+ *                         hypervisor side forced the pinned values.
  * @HEKI_VIOLATION_MAX: One past the last type.
  */
 enum heki_violation_type {
@@ -104,6 +107,7 @@ enum heki_violation_type {
 	HEKI_VIOLATION_IDTR,
 	HEKI_VIOLATION_LDTR,
 	HEKI_VIOLATION_TR,
+	HEKI_VIOLATION_RELOCK,
 	HEKI_VIOLATION_MAX,
 };
 

@@ -162,6 +162,7 @@ static const char *const violation_names[HEKI_VIOLATION_MAX] = {
 	[HEKI_VIOLATION_IDTR] = "idtr",
 	[HEKI_VIOLATION_LDTR] = "ldtr",
 	[HEKI_VIOLATION_TR] = "tr",
+	[HEKI_VIOLATION_RELOCK] = "relock",
 };
 
 static int violations_show(struct seq_file *m, void *v)
