@@ -15,13 +15,15 @@
  * bring-up code may then load descriptor tables and set up CR0, CR4 and
  * EFER, but paging may only be enabled with every pinned bit in place.
  * LOCK_REGS from the restarted CPU checks that its registers are back to
- * the pinned values and pins the descriptor tables again.
+ * the pinned values and pins the descriptor tables again. If it does not
+ * come in time, VTL1 puts the pinned values back itself.
  */
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
 #include <linux/errno.h>
 #include <linux/heki.h>
+#include <linux/hrtimer.h>
 #include <linux/irqflags.h>
 #include <linux/percpu.h>
 #include <asm/apicdef.h>
@@ -106,6 +108,10 @@ static const union hv_register_cr_intercept_control hv_vsm_table_intercepts = {
 };
 
 static DEFINE_PER_CPU(struct hv_vsm_pins, hv_vsm_pins);
+
+/* How long a restarted VTL0 has to ask for LOCK_REGS again. */
+#define HV_VSM_RELOCK_TIMEOUT_MS	10000
+static DEFINE_PER_CPU(struct hrtimer, hv_vsm_relock_timer);
 
 static int hv_vsm_set_intercepts(bool tables)
 {
@@ -200,10 +206,49 @@ static long hv_vsm_relock(struct hv_vsm_pins *cur)
 	ret = hv_vsm_set_intercepts(true);
 	if (ret)
 		return ret;
+	/* The timer only runs on this CPU, in interrupt context. */
 	local_irq_save(flags);
+	hrtimer_try_to_cancel(this_cpu_ptr(&hv_vsm_relock_timer));
 	cur->restarting = false;
 	local_irq_restore(flags);
 	return 0;
+}
+
+/*
+ * A restarted VTL0 did not ask for LOCK_REGS in time: fail closed. Put
+ * back the pinned values of what its bring-up may change (CR4's pinned
+ * bits and the descriptor table registers), pin the tables again and
+ * record it. Runs in interrupt context on the virtual processor.
+ */
+static enum hrtimer_restart hv_vsm_relock_expired(struct hrtimer *timer)
+{
+	struct hv_vsm_pins *pins = this_cpu_ptr(&hv_vsm_pins);
+	u32 names[1 + HV_VSM_NR_TABLES] = { HV_X64_REGISTER_CR4 };
+	union hv_register_value values[ARRAY_SIZE(names)];
+	u32 vp = hv_vp_index[smp_processor_id()];
+	unsigned int i;
+	u64 rip = 0;
+
+	if (!pins->restarting)
+		return HRTIMER_NORESTART;
+	if (hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_CR4,
+				&values[0].reg64))
+		values[0].reg64 = 0;
+	values[0].reg64 |= pins->cr4;
+	for (i = 0; i < HV_VSM_NR_TABLES; i++) {
+		names[1 + i] = hv_vsm_table_regs[i];
+		values[1 + i] = pins->table[i];
+	}
+	if (hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(names), names,
+			       values) ||
+	    hv_vsm_set_intercepts(true))
+		pr_crit("VP%u: cannot restore the pinned registers\n", vp);
+	pins->restarting = false;
+	hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_RIP, &rip);
+	hv_vsm_log_violation(HEKI_VIOLATION_RELOCK, vp, rip, 0, 0);
+	pr_warn("VP%u: restarted VTL0 was not locked again in time: pins restored\n",
+		vp);
+	return HRTIMER_NORESTART;
 }
 
 /**
@@ -249,6 +294,8 @@ long hv_vsm_lock_regs(void)
 	pins.cr4 &= HV_VSM_CR4_PINNED;
 	pins.locked = true;
 	pins.restarting = false;
+	hrtimer_setup(this_cpu_ptr(&hv_vsm_relock_timer), hv_vsm_relock_expired,
+		      CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 
 	/* Pins first: an intercept may arrive as soon as the control is set. */
 	local_irq_save(flags);
@@ -282,6 +329,9 @@ static bool hv_vsm_restarting(const struct hv_x64_intercept_message_header *hdr)
 			return false;
 		}
 		pins->restarting = true;
+		hrtimer_start(this_cpu_ptr(&hv_vsm_relock_timer),
+			      ms_to_ktime(HV_VSM_RELOCK_TIMEOUT_MS),
+			      HRTIMER_MODE_REL_PINNED_HARD);
 		pr_info("VP%u: VTL0 restarted, descriptor tables unpinned until LOCK_REGS\n",
 			hdr->vp_index);
 	}
