@@ -23,6 +23,55 @@
 	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_set_vp_registers)) / \
 	 sizeof(struct hv_register_assoc))
 
+/*
+ * GetVpRegisters of @count registers of the current virtual processor into
+ * @out, or SetVpRegisters of @in. The two inputs share their header and
+ * differ in the register list after it.
+ */
+static int hv_vsm_vp_regs(union hv_input_vtl vtl, unsigned int count,
+			  const u32 *names, const union hv_register_value *in,
+			  union hv_register_value *out)
+{
+	struct hv_input_get_vp_registers *get;
+	struct hv_input_set_vp_registers *set;
+	union hv_register_value *output;
+	unsigned long flags;
+	unsigned int i;
+	u64 status;
+
+	if (!count || count > (in ? HV_VSM_MAX_SET_REGS : HV_VSM_MAX_GET_REGS))
+		return -EINVAL;
+	BUILD_BUG_ON(offsetof(struct hv_input_get_vp_registers, names) !=
+		     offsetof(struct hv_input_set_vp_registers, elements));
+	BUILD_BUG_ON(sizeof(*get) + HV_VSM_MAX_GET_REGS * sizeof(u32) >
+		     HV_VSM_REG_OUT_OFFSET);
+
+	local_irq_save(flags);
+	set = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	get = (void *)set;
+	output = (void *)set + HV_VSM_REG_OUT_OFFSET;
+	memset(set, 0, in ? struct_size(set, elements, count) : sizeof(*get));
+	set->partition_id = HV_PARTITION_ID_SELF;
+	set->vp_index = HV_VP_INDEX_SELF;
+	set->input_vtl = vtl;
+	for (i = 0; i < count; i++) {
+		if (in) {
+			set->elements[i].name = names[i];
+			set->elements[i].value = in[i];
+		} else {
+			get->names[i] = names[i];
+		}
+	}
+	status = hv_do_rep_hypercall(in ? HVCALL_SET_VP_REGISTERS :
+					  HVCALL_GET_VP_REGISTERS,
+				     count, 0, set, in ? NULL : output);
+	if (out && hv_result_success(status))
+		memcpy(out, output, count * sizeof(*out));
+	local_irq_restore(flags);
+
+	return hv_result_to_errno(status);
+}
+
 /**
  * hv_vsm_get_vp_regs() - Read registers of the current virtual processor
  * @vtl: VTL whose registers are read (HV_VSM_INPUT_SELF or a lower VTL)
@@ -35,33 +84,7 @@
 int hv_vsm_get_vp_regs(union hv_input_vtl vtl, unsigned int count,
 		       const u32 *names, union hv_register_value *values)
 {
-	struct hv_input_get_vp_registers *input;
-	union hv_register_value *output;
-	unsigned long flags;
-	unsigned int i;
-	u64 status;
-
-	if (!count || count > HV_VSM_MAX_GET_REGS)
-		return -EINVAL;
-	BUILD_BUG_ON(sizeof(*input) + HV_VSM_MAX_GET_REGS * sizeof(u32) >
-		     HV_VSM_REG_OUT_OFFSET);
-
-	local_irq_save(flags);
-	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-	output = (void *)input + HV_VSM_REG_OUT_OFFSET;
-	memset(input, 0, sizeof(*input));
-	input->partition_id = HV_PARTITION_ID_SELF;
-	input->vp_index = HV_VP_INDEX_SELF;
-	input->input_vtl = vtl;
-	for (i = 0; i < count; i++)
-		input->names[i] = names[i];
-	status = hv_do_rep_hypercall(HVCALL_GET_VP_REGISTERS, count, 0,
-				     input, output);
-	if (hv_result_success(status))
-		memcpy(values, output, count * sizeof(*values));
-	local_irq_restore(flags);
-
-	return hv_result_to_errno(status);
+	return hv_vsm_vp_regs(vtl, count, names, NULL, values);
 }
 
 /**
@@ -76,29 +99,7 @@ int hv_vsm_get_vp_regs(union hv_input_vtl vtl, unsigned int count,
 int hv_vsm_set_vp_regs(union hv_input_vtl vtl, unsigned int count,
 		       const u32 *names, const union hv_register_value *values)
 {
-	struct hv_input_set_vp_registers *input;
-	unsigned long flags;
-	unsigned int i;
-	u64 status;
-
-	if (!count || count > HV_VSM_MAX_SET_REGS)
-		return -EINVAL;
-
-	local_irq_save(flags);
-	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-	memset(input, 0, struct_size(input, elements, count));
-	input->partition_id = HV_PARTITION_ID_SELF;
-	input->vp_index = HV_VP_INDEX_SELF;
-	input->input_vtl = vtl;
-	for (i = 0; i < count; i++) {
-		input->elements[i].name = names[i];
-		input->elements[i].value = values[i];
-	}
-	status = hv_do_rep_hypercall(HVCALL_SET_VP_REGISTERS, count, 0,
-				     input, NULL);
-	local_irq_restore(flags);
-
-	return hv_result_to_errno(status);
+	return hv_vsm_vp_regs(vtl, count, names, values, NULL);
 }
 
 /**
