@@ -5,7 +5,8 @@
  * Every request is a chain of struct heki_page lists in VTL0 memory. The
  * chain is copied into VTL1 once, every range of the copy is validated, and
  * only then is anything applied, so that VTL0 can neither change a request
- * after it was checked nor get part of a bad request applied.
+ * after it was checked nor get part of a bad request applied. A protection
+ * request is then applied all or nothing (see prot.c).
  */
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
@@ -21,7 +22,6 @@
 #include <asm/mshyperv.h>
 #include <hyperv/hv_vsm.h>
 
-#include "../hv_vsm_hvcall.h"
 #include "vtl1.h"
 
 /* The memory map VTL0 gave VTL1 at boot (see hv_vsm_build_e820()). */
@@ -36,11 +36,6 @@ static struct hv_vsm_region hv_vsm_vtl0_ram[HV_VSM_MAX_REGIONS];
 static unsigned int hv_vsm_nr_vtl0_ram;
 static struct hv_vsm_region hv_vsm_vtl1_ram[HV_VSM_MAX_REGIONS];
 static unsigned int hv_vsm_nr_vtl1_ram;
-
-#define HV_VSM_MAX_RANGES	(HV_VSM_MAX_LIST_PAGES * HEKI_MAX_RANGES)
-#define HV_VSM_PFNS_PER_CALL \
-	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_modify_vtl_protection_mask)) / \
-	 sizeof(u64))
 
 struct hv_vsm_kdata {
 	void *data;
@@ -268,43 +263,6 @@ static int hv_vsm_check_ranges(const struct heki_range *ranges, u64 n,
 	return ret;
 }
 
-/*
- * Set the VTL1 protections for VTL0 on @npages pages from @pfn. Only called
- * with ranges already checked.
- */
-static int hv_vsm_modify_protection(u64 pfn, u64 npages, u32 flags)
-{
-	struct hv_input_modify_vtl_protection_mask *input;
-	unsigned long irq_flags;
-	u64 status, i, n;
-
-	while (npages) {
-		n = min_t(u64, npages, HV_VSM_PFNS_PER_CALL);
-
-		local_irq_save(irq_flags);
-		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-		memset(input, 0, sizeof(*input));
-		input->partition_id = HV_PARTITION_ID_SELF;
-		input->map_flags = flags;
-		input->target_vtl.use_target_vtl = 1;
-		input->target_vtl.target_vtl = HV_VTL_SECURE;
-		for (i = 0; i < n; i++)
-			input->gpa_page_list[i] = pfn + i;
-		status = hv_do_rep_hypercall(HVCALL_MODIFY_VTL_PROTECTION_MASK,
-					     n, 0, input, NULL);
-		local_irq_restore(irq_flags);
-
-		if (!hv_result_success(status)) {
-			pr_err("HvCallModifyVtlProtectionMask(%#llx, %llu, %#x): %#llx\n",
-			       pfn, n, flags, status);
-			return -EIO;
-		}
-		pfn += n;
-		npages -= n;
-	}
-	return 0;
-}
-
 /**
  * hv_vsm_protect_self() - Deny VTL0 any access to VTL1 memory
  *
@@ -315,25 +273,19 @@ static int hv_vsm_modify_protection(u64 pfn, u64 npages, u32 flags)
  */
 int hv_vsm_protect_self(void)
 {
-	union hv_register_vsm_partition_config config = {
-		.enable_vtl_protection = 1,
-		.default_vtl_protection_mask = HV_MAP_GPA_PERMISSIONS_MASK,
-	};
+	struct hv_vsm_prot_run run = { .mask = HV_MAP_GPA_PERMISSIONS_NONE };
 	unsigned int i;
 	int ret;
 
-	ret = hv_vsm_set_vp_reg64(HV_VSM_INPUT_SELF,
-				  HV_REGISTER_VSM_PARTITION_CONFIG,
-				  config.as_uint64);
+	guard(mutex)(&hv_vsm_state_lock);
+	ret = hv_vsm_enable_protections();
 	if (ret)
 		return ret;
 
 	for (i = 0; i < hv_vsm_nr_vtl1_ram; i++) {
-		u64 start = PFN_DOWN(hv_vsm_vtl1_ram[i].start);
-		u64 end = PFN_UP(hv_vsm_vtl1_ram[i].end);
-
-		ret = hv_vsm_modify_protection(start, end - start,
-					       HV_MAP_GPA_PERMISSIONS_NONE);
+		run.start = PFN_DOWN(hv_vsm_vtl1_ram[i].start);
+		run.end = PFN_UP(hv_vsm_vtl1_ram[i].end);
+		ret = hv_vsm_set_protections(&run, 1);
 		if (ret)
 			return ret;
 	}
@@ -375,11 +327,12 @@ static u32 hv_vsm_heki_to_hv(unsigned long attr)
  * @nranges: number of ranges in the chain
  *
  * Return: 0, -EPERM after end of boot, the errno of the first invalid part
- * of the request (nothing applied then), or -EIO if the hypervisor refused
- * a change.
+ * of the request, or an error of hv_vsm_set_protections(). Nothing is
+ * changed on error, except with -ENOTRECOVERABLE.
  */
 long hv_vsm_protect_memory(u64 head_pa, u64 nranges)
 {
+	struct hv_vsm_prot_run *runs = NULL;
 	struct heki_range *ranges;
 	u64 i;
 	int ret;
@@ -392,10 +345,22 @@ long hv_vsm_protect_memory(u64 head_pa, u64 nranges)
 	if (ret)
 		return ret;
 	ret = hv_vsm_check_ranges(ranges, nranges, hv_vsm_check_mem_attr);
-	for (i = 0; i < nranges && !ret; i++)
-		ret = hv_vsm_modify_protection(PFN_DOWN(ranges[i].pa),
-					       PFN_DOWN(ranges[i].epa - ranges[i].pa),
-					       hv_vsm_heki_to_hv(ranges[i].attributes));
+	if (ret)
+		goto out;
+
+	runs = kvmalloc_array(nranges, sizeof(*runs), GFP_KERNEL);
+	if (!runs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nranges; i++) {
+		runs[i].start = PFN_DOWN(ranges[i].pa);
+		runs[i].end = PFN_DOWN(ranges[i].epa);
+		runs[i].mask = hv_vsm_heki_to_hv(ranges[i].attributes);
+	}
+	ret = hv_vsm_set_protections(runs, nranges);
+out:
+	kvfree(runs);
 	kvfree(ranges);
 	return ret;
 }

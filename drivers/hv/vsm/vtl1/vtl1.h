@@ -8,8 +8,24 @@
 #include <linux/heki.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <hyperv/hv_vsm.h>
 
 struct hv_message;
+
+/* The most ranges one PROTECT_MEMORY or LOAD_KDATA request may have. */
+#define HV_VSM_MAX_RANGES	(HV_VSM_MAX_LIST_PAGES * HEKI_MAX_RANGES)
+
+/**
+ * struct hv_vsm_prot_run - VTL0 pages with one protection
+ * @start: page frame number of the first page
+ * @end: page frame number after the last page
+ * @mask: what VTL0 may do with them, HV_MAP_GPA_* flags
+ */
+struct hv_vsm_prot_run {
+	u64 start;
+	u64 end;
+	u32 mask;
+};
 
 /* Serialises every state-changing VTL call. */
 extern struct mutex hv_vsm_state_lock;
@@ -24,6 +40,10 @@ void *hv_vsm_map_vtl0_page(phys_addr_t pa);
 void hv_vsm_unmap_vtl0_page(void *va);
 long hv_vsm_protect_memory(u64 head_pa, u64 nranges);
 long hv_vsm_load_kdata(u64 head_pa, u64 nranges);
+
+/* prot.c */
+int hv_vsm_enable_protections(void);
+int hv_vsm_set_protections(struct hv_vsm_prot_run *runs, unsigned int n);
 
 /* regs.c */
 long hv_vsm_lock_regs(void);
