@@ -112,12 +112,17 @@ void heki_request_free(struct heki_request *req);
  * @HEKI_STATE_NO_BACKEND: No hypervisor backend registered.
  * @HEKI_STATE_ACTIVE: A backend is registered, boot is not finished.
  * @HEKI_STATE_SEALED: The backend accepted the end of boot.
+ * @HEKI_STATE_INCOMPLETE: The backend accepted the end of boot, but pinning
+ *                         registers, protecting memory or handing over
+ *                         kernel data failed before: only what succeeded
+ *                         is enforced.
  */
 enum heki_state {
 	HEKI_STATE_DISABLED,
 	HEKI_STATE_NO_BACKEND,
 	HEKI_STATE_ACTIVE,
 	HEKI_STATE_SEALED,
+	HEKI_STATE_INCOMPLETE,
 };
 
 /**

@@ -58,6 +58,7 @@ static const char *const state_names[] = {
 	[HEKI_STATE_NO_BACKEND] = "no backend",
 	[HEKI_STATE_ACTIVE] = "active",
 	[HEKI_STATE_SEALED] = "sealed",
+	[HEKI_STATE_INCOMPLETE] = "incomplete",
 };
 
 /**
@@ -820,6 +821,7 @@ void heki_late_init(void)
 {
 	struct heki_core *core = &heki_core;
 	struct heki_seal_stats seal;
+	bool complete = true;
 	int ret;
 
 	if (core->state == HEKI_STATE_DISABLED) {
@@ -842,14 +844,21 @@ void heki_late_init(void)
 	}
 
 	ret = pin_registers(core);
-	if (ret)
+	if (ret) {
 		pr_err("lock_regs failed: %d\n", ret);
+		complete = false;
+	}
 	ret = heki_core_protect(core);
-	if (ret)
+	if (ret) {
 		pr_err("protect_memory failed: %d\n", ret);
+		complete = false;
+	}
 	ret = load_kdata(core);
-	if (ret)
+	if (ret) {
 		pr_err("load_kdata failed: %d\n", ret);
+		complete = false;
+	}
+	/* Even so: the boot-only operations must be closed to the kernel. */
 	ret = heki_core_finish_boot(core);
 	if (ret) {
 		pr_err("finish_boot failed: %d\n", ret);
@@ -857,11 +866,13 @@ void heki_late_init(void)
 	}
 
 	spin_lock_irq(&core->lock);
+	if (!complete)
+		core->state = HEKI_STATE_INCOMPLETE;
 	seal = core->seal;
 	spin_unlock_irq(&core->lock);
-	pr_info("kernel sealed by %s: %lu calls, %lu ranges in %lu list pages\n",
-		core->hv->name, heki_seal_calls(&seal), seal.ranges,
-		seal.list_pages);
+	pr_info("kernel sealed by %s%s: %lu calls, %lu ranges in %lu list pages\n",
+		core->hv->name, complete ? "" : ", incompletely",
+		heki_seal_calls(&seal), seal.ranges, seal.list_pages);
 }
 
 static int __init heki_init(void)

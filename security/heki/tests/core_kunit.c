@@ -476,6 +476,8 @@ static void heki_core_state_names(struct kunit *test)
 			   "no backend");
 	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_ACTIVE), "active");
 	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_SEALED), "sealed");
+	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_INCOMPLETE),
+			   "incomplete");
 	KUNIT_EXPECT_STREQ(test, heki_state_name(42), "unknown");
 }
 
