@@ -11,6 +11,9 @@
  * fault is recovered from, so the kernel keeps running. Where an attempt
  * gets through, what it changed is restored at once, with interrupts off.
  *
+ * A few files make, the same way, a change that must keep working: they
+ * flip a bit of CR4 that is not pinned (TSD, PCE, PGE) with a raw mov.
+ *
  * Reading a file gives the outcome of its last attempt, one line:
  *
  *   blocked trap=<n> cpu=<c>     the CPU raised exception <n>
@@ -79,10 +82,22 @@ struct result {
 	const char *reason;
 };
 
+#define ATTACK_PA	BIT(0)	/* the input is a physical address */
+#define ATTACK_WRITE	BIT(1)	/* *_phys: write rather than read */
+#define ATTACK_KDATA	BIT(2)	/* load kernel data, not protect memory */
+#define ATTACK_FLIP	BIT(3)	/* flip a clear bit too: must work */
+
+/*
+ * @run gets the input written to the file for the ATTACK_PA ones, 0 for
+ * the others. For the register ones, @reg is 0 or 4 for CR0 or CR4, or an
+ * MSR, and @bits the bits of it to change.
+ */
 struct attack {
 	const char *name;
-	void (*run)(struct result *res, u64 arg);
-	bool takes_pa;
+	void (*run)(struct result *res, const struct attack *attack, u64 arg);
+	u32 reg;
+	u64 bits;
+	unsigned int flags;
 	struct result last;
 };
 
@@ -227,7 +242,8 @@ static void alias_write(struct result *res, void *target)
 	vunmap(alias);
 }
 
-static void write_text(struct result *res, u64 arg)
+static void write_text(struct result *res, const struct attack *attack,
+		       u64 arg)
 {
 	int (*text)(void) = heki_test_text;
 
@@ -237,14 +253,16 @@ static void write_text(struct result *res, u64 arg)
 		fail(res, -EIO);
 }
 
-static void write_rodata(struct result *res, u64 arg)
+static void write_rodata(struct result *res, const struct attack *attack,
+			 u64 arg)
 {
 	alias_write(res, (void *)&heki_test_rodata);
 	if (READ_ONCE(heki_test_rodata) != EXEC_RAN)
 		fail(res, -EIO);
 }
 
-static void write_ro_after_init(struct result *res, u64 arg)
+static void write_ro_after_init(struct result *res, const struct attack *attack,
+				u64 arg)
 {
 	alias_write(res, &heki_test_ro_after_init);
 	if (READ_ONCE(heki_test_ro_after_init) != EXEC_RAN)
@@ -327,51 +345,47 @@ out:
 	vfree(page);
 }
 
-static void exec_data(struct result *res, u64 arg)
+static void exec_data(struct result *res, const struct attack *attack,
+		      u64 arg)
 {
 	run_data_page(res, exec_code, sizeof(exec_code));
 }
 
-/* Clear @bit of CR0 or CR4 with a raw mov, bypassing the pinning checks. */
-static void clear_cr_bit(struct result *res, bool cr4, unsigned long bit)
+/*
+ * Clear the bit of CR0 or CR4 with a raw mov, bypassing the pinning
+ * checks, or with ATTACK_FLIP set it if it is clear; then write the old
+ * value back.
+ */
+static void flip_cr_bit(struct result *res, const struct attack *attack,
+			u64 arg)
 {
-	unsigned long flags, old, now = 0;
+	bool cr4 = attack->reg == 4;
+	unsigned long flags, old, now;
 	int trap;
 
 	local_irq_save(flags);
 	old = cr4 ? __read_cr4() : native_read_cr0();
-	if (!(old & bit)) {
+	now = old;
+	if (!(old & attack->bits) && !(attack->flags & ATTACK_FLIP)) {
 		local_irq_restore(flags);
 		skip(res, "bit not set");
 		return;
 	}
-	trap = write_cr_raw(cr4, old & ~bit);
+	trap = write_cr_raw(cr4, old ^ attack->bits);
 	if (trap == NO_TRAP) {
 		now = cr4 ? __read_cr4() : native_read_cr0();
 		write_cr_raw(cr4, old);
 	}
-	report(res, trap, !(now & bit));
+	report(res, trap, (now ^ old) & attack->bits);
 	local_irq_restore(flags);
 }
 
-static void clear_cr0_wp(struct result *res, u64 arg)
+/* Flip the bits of the MSR with a raw wrmsr, then write the old value back. */
+static void flip_msr(struct result *res, const struct attack *attack,
+		     u64 arg)
 {
-	clear_cr_bit(res, false, X86_CR0_WP);
-}
-
-static void clear_cr4_smep(struct result *res, u64 arg)
-{
-	clear_cr_bit(res, true, X86_CR4_SMEP);
-}
-
-static void clear_cr4_smap(struct result *res, u64 arg)
-{
-	clear_cr_bit(res, true, X86_CR4_SMAP);
-}
-
-/* Flip @flip in @msr with a raw wrmsr. */
-static void flip_msr(struct result *res, u32 msr, u64 flip)
-{
+	u32 msr = attack->reg;
+	u64 flip = attack->bits;
 	unsigned long flags;
 	u64 old, now = 0;
 	int trap;
@@ -391,23 +405,9 @@ static void flip_msr(struct result *res, u32 msr, u64 flip)
 	local_irq_restore(flags);
 }
 
-static void write_lstar(struct result *res, u64 arg)
-{
-	flip_msr(res, MSR_LSTAR, BIT(4));
-}
-
-static void write_sysenter_eip(struct result *res, u64 arg)
-{
-	flip_msr(res, MSR_IA32_SYSENTER_EIP, BIT(4));
-}
-
-static void write_efer(struct result *res, u64 arg)
-{
-	flip_msr(res, MSR_EFER, EFER_SCE);
-}
-
 /* Descriptor table loads reload the current value: harmless if allowed. */
-static void reload_gdtr(struct result *res, u64 arg)
+static void reload_gdtr(struct result *res, const struct attack *attack,
+			u64 arg)
 {
 	struct desc_ptr dtr;
 	unsigned long flags;
@@ -418,7 +418,8 @@ static void reload_gdtr(struct result *res, u64 arg)
 	local_irq_restore(flags);
 }
 
-static void reload_idtr(struct result *res, u64 arg)
+static void reload_idtr(struct result *res, const struct attack *attack,
+			u64 arg)
 {
 	struct desc_ptr dtr;
 	unsigned long flags;
@@ -429,7 +430,8 @@ static void reload_idtr(struct result *res, u64 arg)
 	local_irq_restore(flags);
 }
 
-static void reload_ldtr(struct result *res, u64 arg)
+static void reload_ldtr(struct result *res, const struct attack *attack,
+			u64 arg)
 {
 	unsigned long flags;
 	u16 sel;
@@ -447,7 +449,8 @@ static void reload_ldtr(struct result *res, u64 arg)
  * writable meanwhile. If the load is refused, the descriptor is made busy
  * again, as the CPU would have done.
  */
-static void reload_tr(struct result *res, u64 arg)
+static void reload_tr(struct result *res, const struct attack *attack,
+		      u64 arg)
 {
 	struct desc_struct *gdt, *gdt_ro;
 	tss_desc old, avail;
@@ -486,9 +489,11 @@ static void reload_tr(struct result *res, u64 arg)
 
 /*
  * Read one byte at the physical address @pa (VTL1 memory, for instance),
- * or write a zero there, through a new mapping of its page.
+ * or with ATTACK_WRITE write a zero there, through a new mapping of its
+ * page.
  */
-static void access_phys(struct result *res, u64 pa, bool write)
+static void access_phys(struct result *res, const struct attack *attack,
+			u64 pa)
 {
 	struct page *page;
 	unsigned long flags;
@@ -507,7 +512,7 @@ static void access_phys(struct result *res, u64 pa, bool write)
 	}
 
 	local_irq_save(flags);
-	if (write)
+	if (attack->flags & ATTACK_WRITE)
 		trap = poke_byte(alias + offset_in_page(pa), 0);
 	else
 		trap = peek_byte(alias + offset_in_page(pa), &val);
@@ -516,24 +521,17 @@ static void access_phys(struct result *res, u64 pa, bool write)
 	vunmap(alias);
 }
 
-static void read_phys(struct result *res, u64 pa)
-{
-	access_phys(res, pa, false);
-}
-
-static void write_phys(struct result *res, u64 pa)
-{
-	access_phys(res, pa, true);
-}
-
 /*
  * After the end of boot, ask the backend to protect memory or to take
  * kernel data again: it must refuse. The request is harmless if accepted:
- * a page of ours with the permissions it already has, or zeroes.
+ * a page of ours with the permissions it already has, or zeroes
+ * (ATTACK_KDATA).
  */
-static void boot_only_call(struct result *res, bool kdata)
+static void boot_only_call(struct result *res, const struct attack *attack,
+			   u64 arg)
 {
 	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
+	bool kdata = attack->flags & ATTACK_KDATA;
 	int (*op)(phys_addr_t head_pa, unsigned long nranges);
 	struct heki_request req;
 	unsigned long page;
@@ -570,16 +568,6 @@ static void boot_only_call(struct result *res, bool kdata)
 	free_page(page);
 }
 
-static void protect_after_boot(struct result *res, u64 arg)
-{
-	boot_only_call(res, false);
-}
-
-static void load_kdata_after_boot(struct result *res, u64 arg)
-{
-	boot_only_call(res, true);
-}
-
 /* Any access there raises #GP: the address is not canonical. */
 #define NON_CANONICAL	0x8000000000000000UL
 
@@ -595,7 +583,8 @@ static const u8 gp_code[] = {
  * descriptor table and MSR primitives, and the die notifier of the exec
  * attack. Reports "blocked trap=13" when all of them recovered.
  */
-static void check_recovery(struct result *res, u64 arg)
+static void check_recovery(struct result *res, const struct attack *attack,
+			   u64 arg)
 {
 	const struct desc_ptr *bad_dtr = (void *)NON_CANONICAL;
 	u8 *bad = (u8 *)NON_CANONICAL;
@@ -626,27 +615,36 @@ static void check_recovery(struct result *res, u64 arg)
 	}
 }
 
+/* Change bits @b of CR@n or of MSR @m. */
+#define CR_ATTACK(n, b, f)	.run = flip_cr_bit, .reg = (n), .bits = (b), \
+				.flags = (f)
+#define MSR_ATTACK(m, b)	.run = flip_msr, .reg = (m), .bits = (b)
+
 /* The *_phys attacks take a physical address; the others ignore the input. */
 static struct attack attacks[] = {
 	{ "write_text", write_text },
 	{ "write_rodata", write_rodata },
 	{ "write_ro_after_init", write_ro_after_init },
 	{ "exec_data", exec_data },
-	{ "cr0_wp", clear_cr0_wp },
-	{ "cr4_smep", clear_cr4_smep },
-	{ "cr4_smap", clear_cr4_smap },
-	{ "msr_lstar", write_lstar },
-	{ "msr_sysenter_eip", write_sysenter_eip },
-	{ "msr_efer", write_efer },
+	{ "cr0_wp", CR_ATTACK(0, X86_CR0_WP, 0) },
+	{ "cr4_smep", CR_ATTACK(4, X86_CR4_SMEP, 0) },
+	{ "cr4_smap", CR_ATTACK(4, X86_CR4_SMAP, 0) },
+	{ "msr_lstar", MSR_ATTACK(MSR_LSTAR, BIT(4)) },
+	{ "msr_sysenter_eip", MSR_ATTACK(MSR_IA32_SYSENTER_EIP, BIT(4)) },
+	{ "msr_efer", MSR_ATTACK(MSR_EFER, EFER_SCE) },
 	{ "gdtr", reload_gdtr },
 	{ "idtr", reload_idtr },
 	{ "ldtr", reload_ldtr },
 	{ "tr", reload_tr },
-	{ "read_phys", read_phys, true },
-	{ "write_phys", write_phys, true },
-	{ "protect_memory", protect_after_boot },
-	{ "load_kdata", load_kdata_after_boot },
+	{ "read_phys", access_phys, .flags = ATTACK_PA },
+	{ "write_phys", access_phys, .flags = ATTACK_PA | ATTACK_WRITE },
+	{ "protect_memory", boot_only_call },
+	{ "load_kdata", boot_only_call, .flags = ATTACK_KDATA },
 	{ "recovery", check_recovery },
+	/* Changes that must work: CR4 bits that are not pinned. */
+	{ "cr4_tsd", CR_ATTACK(4, X86_CR4_TSD, ATTACK_FLIP) },
+	{ "cr4_pce", CR_ATTACK(4, X86_CR4_PCE, ATTACK_FLIP) },
+	{ "cr4_pge", CR_ATTACK(4, X86_CR4_PGE, ATTACK_FLIP) },
 };
 
 static ssize_t attack_write(struct file *file, const char __user *ubuf,
@@ -657,14 +655,14 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 	u64 arg = 0;
 	int ret;
 
-	if (attack->takes_pa) {
+	if (attack->flags & ATTACK_PA) {
 		ret = kstrtou64_from_user(ubuf, count, 0, &arg);
 		if (ret)
 			return ret;
 	}
 
 	mutex_lock(&heki_test_lock);
-	attack->run(&res, arg);
+	attack->run(&res, attack, arg);
 	attack->last = res;
 	mutex_unlock(&heki_test_lock);
 	if (res.outcome == OUTCOME_BLOCKED || res.outcome == OUTCOME_SUCCEEDED)
