@@ -25,7 +25,7 @@ kernel=$1 initrd=$2 logs=$3 mode=$4
 here=$(cd "$(dirname "$0")" && pwd)
 # Attacks on the kernel itself; those on VTL1 and the backend need VSM.
 MIN_ATTACKS=14
-MIN_MUST_WORK=5
+MIN_MUST_WORK=6
 # Those plus VTL1 memory, boot-only calls after the seal, malformed calls.
 MIN_VSM_ATTACKS=20
 
