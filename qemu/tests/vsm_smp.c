@@ -13,37 +13,18 @@ static volatile u32 go, ap0_calls, ap1_entries;
 static volatile u64 ap1_vp_index, ap1_vp_status, ap0_vp_status_after, ap1_rsp_first;
 static u64 ap_call_ptr, ap_ret_ptr;
 
-/* VTL call or return through PTR with RCX = 0, every callee-saved GPR
- * kept on the (private) stack: the other VTL shares the GPRs */
-void vtl_switch_preserve(u64 ptr);
-asm(".text\n"
-    ".globl vtl_switch_preserve\n"
-    "vtl_switch_preserve:\n"
-    "	push %rbx\n	push %rbp\n	push %r12\n	push %r13\n	push %r14\n	push %r15\n"
-    "	xor %ecx, %ecx\n"
-    "	call *%rdi\n"
-    "	pop %r15\n	pop %r14\n	pop %r13\n	pop %r12\n	pop %rbp\n	pop %rbx\n"
-    "	ret\n"
-    ".globl ap_vtl1_entry\n"
-    "ap_vtl1_entry:\n"
-    "	call ap_vtl1_main\n"
-    "	ud2\n");
-void ap_vtl1_entry(void);
-void ap_vtl1_main(void);
-
 /* VTL1 on VP 1 */
 void ap_vtl1_main(void)
 {
 	u64 here;
 	ap1_rsp_first = (u64)&here;
 	hv_setup();
-	u64 offs = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CODE_PAGE_OFFSETS);
-	ap_ret_ptr = (u64)hv_cpu()->page + (offs >> 12 & 0xfff);
+	ap_ret_ptr = vsm_return_ptr();
 	ap1_vp_index = rdmsr(HV_MSR_VP_INDEX);
 	ap1_vp_status = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_VP_STATUS);
 	for (;;) {
 		ap1_entries++;
-		vtl_switch_preserve(ap_ret_ptr);
+		vtl_switch(ap_ret_ptr);
 	}
 }
 
@@ -51,28 +32,20 @@ void ap_vtl1_main(void)
 void ap_main(void)
 {
 	hv_setup();
-	u64 offs = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CODE_PAGE_OFFSETS);
-	ap_call_ptr = (u64)hv_cpu()->page + (offs & 0xfff);
+	ap_call_ptr = vsm_call_ptr();
 	while (!go)
 		cpu_relax();
-	vtl_switch_preserve(ap_call_ptr);
+	vtl_switch(ap_call_ptr);
 	ap0_calls++;
 	while (go < 2)
 		cpu_relax();
-	vtl_switch_preserve(ap_call_ptr);
+	vtl_switch(ap_call_ptr);
 	ap0_vp_status_after = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_VP_STATUS);
 	ap0_calls++;
 }
 
-static u64 vtl1_enable_vp1(u64 arg)
-{
-	(void)arg;
-	return HV_STATUS(hv_enable_vp_vtl(1, 1, &ctx1));
-}
-
 void test_main(void)
 {
-	struct hv_initial_vp_context ctx0;
 	struct hv_u128 v;
 	u64 r;
 
@@ -80,22 +53,15 @@ void test_main(void)
 	if (!vsm_setup(false))
 		panic("VTL1 setup failed");
 
-	struct percpu *p1 = &percpu_slots[PERCPU_VTL1_AP];
-	p1->self = p1;
-	p1->index = PERCPU_VTL1_AP;
-	hv_context_here(&ctx1, (u64)ap_vtl1_entry, (u64)ap1_stack + sizeof(ap1_stack), (u64)p1, SEL_TSS1);
+	vsm_ap_vtl1_context(&ctx1, (u64)ap1_stack + sizeof(ap1_stack));
 	r = HV_STATUS(hv_enable_vp_vtl(1, 1, &ctx1));
 	report(r != HV_STATUS_SUCCESS, "VTL0 may not enable VTL1 on VP 1 once VTL1 runs (0x%lx)", r);
-	report_eq(vtl1_run(vtl1_enable_vp1, 0), 0, "VTL1 enables VTL1 on VP 1");
+	report_eq(vsm_enable_ap_vtl1(&ctx1), 0, "VTL1 enables VTL1 on VP 1");
 	r = hv_get_reg(1, HV_VTL_CURRENT, HV_REG_VSM_VP_STATUS, &v);
 	report(HV_STATUS(r) == 0 && (v.lo & 0xf) == 0 && (v.lo >> 16 & 0xffff) == 3,
 	       "VsmVpStatus of VP 1 read from VP 0: ActiveVtl 0, EnabledVtlSet {0,1} (0x%lx)", v.lo);
 
-	struct percpu *p0 = &percpu_slots[1];
-	p0->self = p0;
-	p0->index = 1;
-	hv_context_here(&ctx0, (u64)ap_entry, (u64)ap0_stack + sizeof(ap0_stack), (u64)p0, SEL_TSS0);
-	report_eq(HV_STATUS(hv_start_vp(1, 0, &ctx0)), 0, "StartVirtualProcessor(VP 1, VTL0) succeeds");
+	report_eq(vsm_start_ap((u64)ap0_stack + sizeof(ap0_stack)), 0, "StartVirtualProcessor(VP 1, VTL0) succeeds");
 	go = 1;
 	bool first = hv_wait_for(&ap0_calls, 1);
 	report(first && ap1_entries == 1, "VP 1's first VTL call enters VTL1 (entries %u)", ap1_entries);

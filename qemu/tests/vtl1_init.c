@@ -13,42 +13,24 @@ const char test_name[] = "vtl1_init";
 static u8 ap0_stack[8192] ALIGNED(16);
 static u8 ap1_stack[8192] ALIGNED(16);
 static struct hv_initial_vp_context ctx1;
-static volatile u32 phase, ap_done, ap1_entries;
+static volatile u32 phase, ap_done, ap1_entries, ap0_spins;
 static volatile u64 ap1_tpr, ap1_cr4_mask, ap0_status;
 static volatile int ap0_vec;
 static u64 ap_call_ptr, ap_ret_ptr;
 
-/* VTL call or return through PTR with RCX = 0, callee-saved GPRs kept */
-void vtl_switch_keep(u64 ptr);
-asm(".text\n"
-    ".globl vtl_switch_keep\n"
-    "vtl_switch_keep:\n"
-    "	push %rbx\n	push %rbp\n	push %r12\n	push %r13\n	push %r14\n	push %r15\n"
-    "	xor %ecx, %ecx\n"
-    "	call *%rdi\n"
-    "	pop %r15\n	pop %r14\n	pop %r13\n	pop %r12\n	pop %rbp\n	pop %rbx\n"
-    "	ret\n"
-    ".globl init_vtl1_entry\n"
-    "init_vtl1_entry:\n"
-    "	call init_vtl1_main\n"
-    "	ud2\n");
-void init_vtl1_entry(void);
-void init_vtl1_main(void);
-
 /* VTL1 on VP 1: first entry sets its TPR and CR4 intercept mask, later
  * entries read them back */
-void init_vtl1_main(void)
+void ap_vtl1_main(void)
 {
 	hv_setup();
-	u64 offs = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CODE_PAGE_OFFSETS);
-	ap_ret_ptr = (u64)hv_cpu()->page + (offs >> 12 & 0xfff);
+	ap_ret_ptr = vsm_return_ptr();
 	apic_write(APIC_TPR, VTL1_TPR);
 	hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR4_MASK, VTL1_CR4_MASK, 0);
 	for (;;) {
 		ap1_entries++;
 		ap1_tpr = apic_read(APIC_TPR);
 		ap1_cr4_mask = hv_reg(HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR4_MASK);
-		vtl_switch_keep(ap_ret_ptr);
+		vtl_switch(ap_ret_ptr);
 	}
 }
 
@@ -58,30 +40,19 @@ void ap_main(void)
 	struct exc_info info;
 
 	hv_setup();
-	u64 offs = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CODE_PAGE_OFFSETS);
-	ap_call_ptr = (u64)hv_cpu()->page + (offs & 0xfff);
+	ap_call_ptr = vsm_call_ptr();
 	ap0_status = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_VP_STATUS);
-	ap0_vec = CATCH(&info, vtl_switch_keep(ap_call_ptr));
+	ap0_vec = CATCH(&info, vtl_switch(ap_call_ptr));
 	__atomic_store_n(&ap_done, phase, __ATOMIC_SEQ_CST);
 	for (;;)	/* running, not halted: TCG wakes no HLT for an INIT */
-		cpu_relax();
+		ap0_spins++;
 }
 
-static u64 vtl1_enable_vp1(u64 arg)
-{
-	(void)arg;
-	return HV_STATUS(hv_enable_vp_vtl(1, 1, &ctx1));
-}
-
+/* retried while VP 1 has yet to take the INIT (INVALID_VP_STATE) */
 static void start_vp1(void)
 {
-	struct hv_initial_vp_context ctx0;
-	struct percpu *p0 = &percpu_slots[1];
-
-	p0->self = p0;
-	p0->index = 1;
-	hv_context_here(&ctx0, (u64)ap_entry, (u64)ap0_stack + sizeof(ap0_stack), (u64)p0, SEL_TSS0);
-	report_eq(HV_STATUS(hv_start_vp(1, 0, &ctx0)), 0, "phase %u: StartVirtualProcessor(VP 1, VTL0) succeeds", phase);
+	report_eq(vsm_start_ap((u64)ap0_stack + sizeof(ap0_stack)), 0,
+		  "phase %u: StartVirtualProcessor(VP 1, VTL0) succeeds", phase);
 }
 
 void test_main(void)
@@ -90,11 +61,8 @@ void test_main(void)
 	if (!vsm_setup(false))
 		panic("VTL1 setup failed");
 
-	struct percpu *p1 = &percpu_slots[PERCPU_VTL1_AP];
-	p1->self = p1;
-	p1->index = PERCPU_VTL1_AP;
-	hv_context_here(&ctx1, (u64)init_vtl1_entry, (u64)ap1_stack + sizeof(ap1_stack), (u64)p1, SEL_TSS1);
-	report_eq(vtl1_run(vtl1_enable_vp1, 0), 0, "VTL1 enables VTL1 on VP 1");
+	vsm_ap_vtl1_context(&ctx1, (u64)ap1_stack + sizeof(ap1_stack));
+	report_eq(vsm_enable_ap_vtl1(&ctx1), 0, "VTL1 enables VTL1 on VP 1");
 
 	u32 vp0_entries = vsm_mbox.entries;
 	phase = 1;
@@ -106,9 +74,7 @@ void test_main(void)
 	/* VP 1 spins in VTL0: INIT it (xAPIC ICR, level assert) */
 	apic_write(APIC_ICR_HI, 1u << 24);
 	apic_write(APIC_ICR_LO, 0x4500);
-	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
-	while (rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 100000)	/* 10 ms */
-		cpu_relax();
+	report(hv_wait_stopped(&ap0_spins), "INIT stops VP 1's VTL0");
 
 	phase = 2;
 	start_vp1();

@@ -23,28 +23,12 @@ static struct hv_initial_vp_context ctx1;
 static u64 ap_call_ptr, ap_ret_ptr;
 /* VP 1's VTL0 */
 static volatile u32 ap0_phase, ap0_after_hlt;
+static volatile u64 ap0_hlt_end;	/* address after its HLT */
 static volatile int ap0_hlt_vec;
 /* VP 1's VTL1 */
 static volatile u32 ap1_entries, ap1_reason, ap1_irqs, ap1_cmd;
 static volatile u32 ap1_spinning, ap1_release, ap1_after;
 static volatile u64 ap1_vtl0_rip, ap1_vtl0_rip_status, ap1_cs, ap1_rsp;
-
-/* VTL call or return through PTR with RCX = 0, callee-saved GPRs kept */
-void vtl_switch_sh(u64 ptr);
-asm(".text\n"
-    ".globl vtl_switch_sh\n"
-    "vtl_switch_sh:\n"
-    "	push %rbx\n	push %rbp\n	push %r12\n	push %r13\n	push %r14\n	push %r15\n"
-    "	xor %ecx, %ecx\n"
-    "	call *%rdi\n"
-    "	pop %r15\n	pop %r14\n	pop %r13\n	pop %r12\n	pop %rbp\n	pop %rbx\n"
-    "	ret\n"
-    ".globl sh_vtl1_entry\n"
-    "sh_vtl1_entry:\n"
-    "	call sh_vtl1_main\n"
-    "	ud2\n");
-void sh_vtl1_entry(void);
-void sh_vtl1_main(void);
 
 static void ap1_ipi_isr(struct trap_frame *f)
 {
@@ -58,11 +42,10 @@ static void ap1_ipi_isr(struct trap_frame *f)
 
 /* VTL1 on VP 1: every entry takes its pending interrupts and returns;
  * CMD_SPIN makes it spin until the BSP releases it */
-void sh_vtl1_main(void)
+void ap_vtl1_main(void)
 {
 	hv_setup();
-	u64 offs = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CODE_PAGE_OFFSETS);
-	ap_ret_ptr = (u64)hv_cpu()->page + (offs >> 12 & 0xfff);
+	ap_ret_ptr = vsm_return_ptr();
 	wrmsr(HV_MSR_VP_ASSIST_PAGE, gpa_of(&ap1_assist) | 1);
 	set_irq_handler(VEC_AP1_IPI, ap1_ipi_isr);
 	apic_sw_enable();
@@ -81,7 +64,7 @@ void sh_vtl1_main(void)
 			ap1_rsp = (u64)&here;
 			ap1_after = 1;
 		}
-		vtl_switch_sh(ap_ret_ptr);
+		vtl_switch(ap_ret_ptr);
 	}
 }
 
@@ -91,26 +74,24 @@ void ap_main(void)
 	struct exc_info info;
 
 	hv_setup();
-	u64 offs = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CODE_PAGE_OFFSETS);
-	ap_call_ptr = (u64)hv_cpu()->page + (offs & 0xfff);
-	vtl_switch_sh(ap_call_ptr);		/* VTL1 initialises */
+	ap_call_ptr = vsm_call_ptr();
+	vtl_switch(ap_call_ptr);		/* VTL1 initialises */
 	irq_disable();
-	ap0_phase = 1;
-	ap0_hlt_vec = CATCH(&info, asm volatile("hlt" ::: "memory"));
+	/* ap0_phase = 1, then HLT: VP 0 may send VTL1 IPIs from then on, and
+	 * as VTL1 keeps none of VTL0's shared GPRs, none may be live here */
+	ap0_hlt_vec = CATCH(&info, asm volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\t"
+						"movl $1, %1\n\thlt\n1:"
+						: "=m"(ap0_hlt_end), "=m"(ap0_phase)
+						:: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
+						   "r10", "r11", "memory", "cc"));
 	ap0_after_hlt = 1;
 	while (ap0_phase != 2)
 		cpu_relax();
 	ap1_cmd = CMD_SPIN;
-	vtl_switch_sh(ap_call_ptr);		/* VTL1 spins; INIT + SIPI come */
+	vtl_switch(ap_call_ptr);		/* VTL1 spins; INIT + SIPI come */
 	ap0_phase = 3;				/* not reached: INIT */
 	for (;;)
 		cpu_relax();
-}
-
-static u64 vtl1_enable_vp1(u64 arg)
-{
-	(void)arg;
-	return HV_STATUS(hv_enable_vp_vtl(1, 1, &ctx1));
 }
 
 /* in VP 0's VTL1: fixed IPI to VP 1's VTL1 APIC */
@@ -135,29 +116,42 @@ static void delay_ms(u64 ms)
 		cpu_relax();
 }
 
-/* real mode at VEC << 12: mov word [cs:0x100], MARK, then count in
- * [cs:0x102] (spinning, as TCG wakes no HLT with IF=0 for an INIT) */
+/* real mode at VEC << 12: mov word [cs:0x100], MARK, then count in the
+ * dword [cs:0x104] (spinning, as TCG wakes no HLT with IF=0 for an INIT) */
 static volatile u16 *put_sipi_code(u8 vec, u16 mark)
 {
 	u8 *p = (u8 *)((u64)vec << 12);
 	const u8 code[] = { 0x2e, 0xc7, 0x06, 0x00, 0x01, (u8)mark, (u8)(mark >> 8),
-			   0x2e, 0xff, 0x06, 0x02, 0x01, 0xeb, 0xf9 };
+			   0x66, 0x2e, 0xff, 0x06, 0x04, 0x01, 0xeb, 0xf8 };
 
 	memset(p, 0, 4096);
 	memcpy(p, code, sizeof(code));
 	return (volatile u16 *)(p + 0x100);
 }
 
-/* the counter of the real-mode code stopped: VTL0 took the INIT */
-static bool wait_stopped(volatile u16 *m)
+/* the counter of the real-mode code that stored mark M */
+static volatile u32 *sipi_count(volatile u16 *m)
 {
-	for (int i = 0; i < 100; i++) {
-		u16 c = m[1];
-		delay_ms(50);
-		if (m[1] == c)
-			return true;
-	}
-	return false;
+	return (volatile u32 *)(m + 2);
+}
+
+static u32 ipis;	/* VTL1 IPIs sent to VP 1 */
+
+/* VTL1 IPIs to VP 1 until its VTL1 finds VTL0's RIP at WANT (up to 5 s):
+ * VP 1 may not have reached the state yet (HLT, INIT); returns how many
+ * were sent, 0 when one was not taken */
+static u32 ipi_until_rip(u64 want)
+{
+	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
+	u32 n = 0;
+
+	do {
+		vtl1_run(vtl1_ipi_vp1, 0);
+		n++;
+		if (!hv_wait_for(&ap1_irqs, ++ipis))
+			return 0;
+	} while (ap1_vtl0_rip != want && rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 50000000);
+	return n;
 }
 
 static bool wait_mark(volatile u16 *m, u16 want)
@@ -170,34 +164,24 @@ static bool wait_mark(volatile u16 *m, u16 want)
 
 void test_main(void)
 {
-	struct hv_initial_vp_context ctx0;
-
 	hv_setup();
 	if (!vsm_setup(false))
 		panic("VTL1 setup failed");
 	volatile u16 *mark_a = put_sipi_code(SIPI_VEC_A, SIPI_MARK_A);
 	volatile u16 *mark_b = put_sipi_code(SIPI_VEC_B, SIPI_MARK_B);
 
-	struct percpu *p1 = &percpu_slots[PERCPU_VTL1_AP];
-	p1->self = p1;
-	p1->index = PERCPU_VTL1_AP;
-	hv_context_here(&ctx1, (u64)sh_vtl1_entry, (u64)ap1_stack + sizeof(ap1_stack), (u64)p1, SEL_TSS1);
-	report_eq(vtl1_run(vtl1_enable_vp1, 0), 0, "VTL1 enables VTL1 on VP 1");
-	struct percpu *p0 = &percpu_slots[1];
-	p0->self = p0;
-	p0->index = 1;
-	hv_context_here(&ctx0, (u64)ap_entry, (u64)ap0_stack + sizeof(ap0_stack), (u64)p0, SEL_TSS0);
-	report_eq(HV_STATUS(hv_start_vp(1, 0, &ctx0)), 0, "StartVirtualProcessor(VP 1, VTL0) succeeds");
+	vsm_ap_vtl1_context(&ctx1, (u64)ap1_stack + sizeof(ap1_stack));
+	report_eq(vsm_enable_ap_vtl1(&ctx1), 0, "VTL1 enables VTL1 on VP 1");
+	report_eq(vsm_start_ap((u64)ap0_stack + sizeof(ap0_stack)), 0, "StartVirtualProcessor(VP 1, VTL0) succeeds");
 
 	/* 1. VTL0 of VP 1 halts with IF=0; a VTL1 interrupt runs VTL1 */
 	bool halting = hv_wait_for(&ap0_phase, 1);
 	report(halting && ap1_entries == 1, "VP 1 entered VTL1 once and its VTL0 halts (entries %u)", ap1_entries);
-	delay_ms(20);
-	vtl1_run(vtl1_ipi_vp1, 0);
-	bool ran = hv_wait_for(&ap1_irqs, 1);
-	report(ran && ap1_entries == 2 && ap1_reason == HV_VTL_ENTRY_INTERRUPT,
-	       "VTL1 IPI to VP 1 runs its VTL1 during VTL0's HLT (irqs %u, entries %u, reason %u)",
-	       ap1_irqs, ap1_entries, ap1_reason);
+	u32 n = ipi_until_rip(ap0_hlt_end);	/* again if VTL0 was not in HLT yet */
+	report(n && ap1_entries == 1 + n && ap1_reason == HV_VTL_ENTRY_INTERRUPT &&
+	       ap1_vtl0_rip_status == 0 && ap1_vtl0_rip == ap0_hlt_end,
+	       "VTL1 IPI to VP 1 runs its VTL1 during VTL0's HLT (VTL0 RIP 0x%lx, IPIs %u, entries %u, reason %u)",
+	       ap1_vtl0_rip, n, ap1_entries, ap1_reason);
 	delay_ms(20);
 	report(ap0_after_hlt == 0, "after the VTL return VP 1's VTL0 goes on halting (HLT with IF=0 not ended)");
 	if (!ap0_after_hlt)
@@ -207,9 +191,10 @@ void test_main(void)
 	       "an NMI then ends VTL0's halt (vector %d)", ap0_hlt_vec);
 
 	/* 2. INIT + SIPI to VP 1 while its VTL1 runs */
+	u32 entries = ap1_entries;
 	ap0_phase = 2;
 	bool spinning = hv_wait_for(&ap1_spinning, 1);
-	report(spinning && ap1_entries == 3, "VP 1 is in VTL1 (entries %u)", ap1_entries);
+	report(spinning && ap1_entries == entries + 1, "VP 1 is in VTL1 (entries %u)", ap1_entries);
 	ipi_vp1(0x500);		/* INIT */
 	delay_ms(10);
 	ipi_vp1(0x600 | SIPI_VEC_A);
@@ -226,21 +211,20 @@ void test_main(void)
 
 	/* 3. VTL0 waits for a SIPI after INIT; VTL1 interrupts come */
 	ipi_vp1(0x500);		/* INIT */
-	report(wait_stopped(mark_a), "INIT stops VP 1's VTL0");
-	u32 entries = ap1_entries;
-	vtl1_run(vtl1_ipi_vp1, 0);
-	ran = hv_wait_for(&ap1_irqs, 2);
-	report(ran && ap1_entries == entries + 1 && ap1_reason == HV_VTL_ENTRY_INTERRUPT &&
+	report(hv_wait_stopped(sipi_count(mark_a)), "INIT stops VP 1's VTL0");
+	entries = ap1_entries;
+	n = ipi_until_rip(0xfff0);	/* again if VTL0 had yet to take the INIT */
+	report(n && ap1_entries == entries + n && ap1_reason == HV_VTL_ENTRY_INTERRUPT &&
 	       ap1_vtl0_rip_status == 0 && ap1_vtl0_rip == 0xfff0,
 	       "VTL1 IPI runs VP 1's VTL1 while VTL0 waits for SIPI (VTL0 RIP 0x%lx, status 0x%lx)",
 	       ap1_vtl0_rip, ap1_vtl0_rip_status);
 	delay_ms(20);
 	vtl1_run(vtl1_ipi_vp1, 0);
-	ran = hv_wait_for(&ap1_irqs, 3);
+	bool ran = hv_wait_for(&ap1_irqs, ++ipis);
 	report(ran && ap1_vtl0_rip_status == 0 && ap1_vtl0_rip == 0xfff0 && *mark_b == 0,
 	       "after the VTL return VTL0 went on waiting for SIPI (RIP 0x%lx at the next VTL1 interrupt)",
 	       ap1_vtl0_rip);
 	ipi_vp1(0x600 | SIPI_VEC_B);
 	report(wait_mark(mark_b, SIPI_MARK_B), "the SIPI then starts VTL0 at vector 0x%x", SIPI_VEC_B);
-	report_eq(vsm_mbox.entries, 5, "VP 0's VTL1 was entered only by VP 0's calls");
+	report_eq(vsm_mbox.entries, 2 + ipis, "VP 0's VTL1 was entered only by VP 0's calls");
 }

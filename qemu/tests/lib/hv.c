@@ -56,6 +56,22 @@ bool hv_wait_for(volatile u32 *v, u32 want)
 	return *v == want;
 }
 
+bool hv_wait_stopped(volatile u32 *v)
+{
+	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
+	u32 c = *v;
+
+	while (rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 50000000) {
+		u64 t1 = rdmsr(HV_MSR_TIME_REF_COUNT);
+		while (*v == c && rdmsr(HV_MSR_TIME_REF_COUNT) - t1 < 500000)
+			cpu_relax();
+		if (*v == c)
+			return true;
+		c = *v;
+	}
+	return false;
+}
+
 u64 hv_vmcall(u64 control, u64 in, u64 out)
 {
 	register u64 r8 asm("r8") = out;
@@ -130,6 +146,17 @@ u64 hv_enable_vp_vtl(u32 vp, u8 vtl, const struct hv_initial_vp_context *ctx)
 u64 hv_start_vp(u32 vp, u8 vtl, const struct hv_initial_vp_context *ctx)
 {
 	return vp_ctx_call(HVCALL_START_VP, vp, vtl, ctx);
+}
+
+u64 hv_start_vp_wait(u32 vp, u8 vtl, const struct hv_initial_vp_context *ctx)
+{
+	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
+	u64 r;
+
+	while (HV_STATUS(r = hv_start_vp(vp, vtl, ctx)) == HV_STATUS_INVALID_VP_STATE &&
+	       rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 50000000)
+		cpu_relax();
+	return r;
 }
 
 u64 hv_modify_vtl_protection(u8 vtl, u32 flags, const u64 *gpfns, int n)

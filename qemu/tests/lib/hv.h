@@ -215,6 +215,11 @@ u64 hv_call(u64 control, u64 in, u64 out);	/* through the hypercall page */
 u64 hv_vmcall(u64 control, u64 in, u64 out);	/* raw VMCALL */
 /* wait up to 5 s (TIME_REF_COUNT) for *V == WANT; true when it got there */
 bool hv_wait_for(volatile u32 *v, u32 want);
+/* wait up to 5 s for a counter kept by another VP to stop: true once *V
+ * stood still for 50 ms.  A host that does not schedule that VP for 50 ms
+ * looks the same, so follow it with a check that does not depend on time
+ * (e.g. hv_start_vp_wait) */
+bool hv_wait_stopped(volatile u32 *v);
 static inline u64 gpa_of(const void *p) { return (u64)p; }	/* identity map */
 
 u64 hv_get_reg(u32 vp, u8 vtl, u32 name, struct hv_u128 *v);	/* returns status */
@@ -225,6 +230,9 @@ u64 hv_reg(u8 vtl, u32 name);
 u64 hv_enable_partition_vtl(u8 vtl, u8 flags);
 u64 hv_enable_vp_vtl(u32 vp, u8 vtl, const struct hv_initial_vp_context *ctx);
 u64 hv_start_vp(u32 vp, u8 vtl, const struct hv_initial_vp_context *ctx);
+/* hv_start_vp, retried for up to 5 s while the VP is still running
+ * (INVALID_VP_STATE), e.g. has not taken an INIT sent to it yet */
+u64 hv_start_vp_wait(u32 vp, u8 vtl, const struct hv_initial_vp_context *ctx);
 u64 hv_modify_vtl_protection(u8 vtl, u32 flags, const u64 *gpfns, int n);
 /* fill CTX with this CPU's 64-bit state, entry RIP, RSP, GS base */
 void hv_context_here(struct hv_initial_vp_context *ctx, u64 rip, u64 rsp,

@@ -239,6 +239,71 @@ bool vsm_setup(bool check)
 	return ok && vtl1_up;
 }
 
+/* ---- VP 1 with VTL1 ---- */
+
+asm(".text\n"
+    ".globl vtl_switch\n"
+    "vtl_switch:\n"
+    "	push %rbx\n	push %rbp\n	push %r12\n	push %r13\n	push %r14\n	push %r15\n"
+    "	xor %ecx, %ecx\n"
+    "	call *%rdi\n"
+    "	pop %r15\n	pop %r14\n	pop %r13\n	pop %r12\n	pop %rbp\n	pop %rbx\n"
+    "	ret\n"
+    ".globl ap_vtl1_entry\n"
+    "ap_vtl1_entry:\n"
+    "	call ap_vtl1_main\n"
+    "	ud2\n");
+
+void __attribute__((weak)) ap_vtl1_main(void)
+{
+	panic("VTL1 on VP 1 started without ap_vtl1_main");
+}
+
+u64 vsm_call_ptr(void)
+{
+	u64 offs = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CODE_PAGE_OFFSETS);
+	return (u64)hv_cpu()->page + (offs & 0xfff);
+}
+
+u64 vsm_return_ptr(void)
+{
+	u64 offs = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CODE_PAGE_OFFSETS);
+	return (u64)hv_cpu()->page + (offs >> 12 & 0xfff);
+}
+
+void vsm_ap_vtl1_context(struct hv_initial_vp_context *ctx, u64 stack_top)
+{
+	struct percpu *p = &percpu_slots[PERCPU_VTL1_AP];
+	p->self = p;
+	p->index = PERCPU_VTL1_AP;
+	hv_context_here(ctx, (u64)ap_vtl1_entry, stack_top, (u64)p, SEL_TSS1);
+}
+
+static const struct hv_initial_vp_context *ap_vtl1_ctx;
+
+static u64 enable_ap_vtl1(u64 arg)
+{
+	(void)arg;
+	return HV_STATUS(hv_enable_vp_vtl(1, 1, ap_vtl1_ctx));
+}
+
+u64 vsm_enable_ap_vtl1(const struct hv_initial_vp_context *ctx)
+{
+	ap_vtl1_ctx = ctx;
+	return vtl1_run(enable_ap_vtl1, 0);
+}
+
+u64 vsm_start_ap(u64 stack_top)
+{
+	struct hv_initial_vp_context ctx;
+	struct percpu *p = &percpu_slots[1];
+
+	p->self = p;
+	p->index = 1;
+	hv_context_here(&ctx, (u64)ap_entry, stack_top, (u64)p, SEL_TSS0);
+	return HV_STATUS(hv_start_vp_wait(1, 0, &ctx));
+}
+
 /* flags around VTL calls (entry.S) */
 u8 vtl0_set_df;
 u64 vtl0_rflags_out, vtl1_entry_rflags;

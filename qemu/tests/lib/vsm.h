@@ -71,4 +71,24 @@ void vtl_call(void);
 u64 vtl1_protect(u64 gpa, u32 flags);	/* returns hypercall status */
 void vsm_clear_msgs(void);
 
+/* VP 1 (-smp 2) with VTL1 of its own, driven by the test itself rather
+ * than by the harness.  VTL1 on VP 1 starts at ap_vtl1_entry, which calls
+ * the test's ap_vtl1_main() (per-CPU slot PERCPU_VTL1_AP, TSS1); VTL0 on
+ * VP 1 starts at ap_entry, which calls ap_main() (slot 1, TSS0). */
+void ap_vtl1_entry(void);
+void ap_vtl1_main(void);
+/* fill CTX with VTL1's initial context on VP 1, stack top STACK_TOP */
+void vsm_ap_vtl1_context(struct hv_initial_vp_context *ctx, u64 stack_top);
+/* VP 0's VTL1 enables VTL1 on VP 1 with CTX; returns the status */
+u64 vsm_enable_ap_vtl1(const struct hv_initial_vp_context *ctx);
+/* start VTL0 on VP 1 at ap_entry, stack top STACK_TOP (hv_start_vp_wait:
+ * also after an INIT the VP has yet to take); returns the status */
+u64 vsm_start_ap(u64 stack_top);
+/* the running VTL's VTL call and VTL return sequences (hypercall page) */
+u64 vsm_call_ptr(void);
+u64 vsm_return_ptr(void);
+/* VTL call or return through PTR with RCX = 0, the callee-saved GPRs kept
+ * on the (private) stack: the other VTL shares the GPRs */
+void vtl_switch(u64 ptr);
+
 #endif
