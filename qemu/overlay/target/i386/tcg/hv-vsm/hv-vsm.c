@@ -2503,6 +2503,20 @@ bool hv_vsm_init(X86CPU *cpu)
 }
 
 /*
+ * After the INIT of VTL 0 (do_cpu_init), which cleared every pending
+ * interrupt request but a SIPI: VTL 1's own interrupts are still pending.
+ */
+void hv_vsm_init_done(X86CPU *cpu)
+{
+    HvVsmVp *vp = cpu->hv_vsm;
+
+    if (vp && vp->vtl[1].enabled &&
+        apic_hv_irq_pending(vp->vtl[1].apic) > 0) {
+        cpu_interrupt(CPU(cpu), CPU_INTERRUPT_HV_VTL);
+    }
+}
+
+/*
  * Startup IPI sent to a VP.  Like INIT it is meant for VTL 0 (its vector
  * was latched by the VTL 0 APIC): while VTL 1 runs, the active APIC and
  * register state are VTL 1's, so it waits for the next return to VTL 0.

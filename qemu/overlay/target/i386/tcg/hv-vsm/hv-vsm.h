@@ -19,6 +19,8 @@ void hv_vsm_reset(X86CPU *cpu);
  * when the CPU reset that follows may go on, and it resets VTL 0 only.
  */
 bool hv_vsm_init(X86CPU *cpu);
+/* INIT done: re-raise what VTL 1 still has pending. */
+void hv_vsm_init_done(X86CPU *cpu);
 /* SIPI (do_cpu_sipi): false when deferred until VTL 0 runs again. */
 bool hv_vsm_sipi(X86CPU *cpu);
 void hv_vsm_cpuid(X86CPU *cpu, uint32_t index, uint32_t *eax, uint32_t *ebx,
