@@ -31,13 +31,18 @@ linux-base: deps
 linux-tree: linux-base
 	@python3 build/scripts/sync-linux.py . $(LINUX_BASE) $(LINUX_TREE)
 
-vtl0: linux-tree
-	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VTL0_OBJ) "bzImage modules" \
-		-- $(VTL0_FRAGMENTS)
-	@rm -rf $(VTL0_MODULES)
-	@$(MAKE) -s -C $(LINUX_TREE) O=$(abspath $(VTL0_OBJ)) \
-		INSTALL_MOD_PATH=$(abspath $(VTL0_MODULES)) DEPMOD=/sbin/depmod \
+# $(call build-vtl0,<objdir>,<modules dir>,<config fragments>): a VTL0
+# kernel flavour and its modules, installed for the initramfs.
+define build-vtl0
+	@build/scripts/build-kernel.sh $(LINUX_TREE) $(1) "bzImage modules" -- $(3)
+	@rm -rf $(2)
+	@$(MAKE) -s -C $(LINUX_TREE) O=$(abspath $(1)) \
+		INSTALL_MOD_PATH=$(abspath $(2)) DEPMOD=/sbin/depmod \
 		modules_install >/dev/null
+endef
+
+vtl0: linux-tree
+	$(call build-vtl0,$(VTL0_OBJ),$(VTL0_MODULES),$(VTL0_FRAGMENTS))
 
 initramfs: vtl0
 	@build/scripts/mkinitramfs.sh $(VTL0_INITRD) build/initramfs/init \

@@ -36,12 +36,7 @@ VSM_QEMU_EXTRA := $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
 .PHONY: vtl0-vsm vtl1 initramfs-vsm demo-vsm bench-vsm
 
 vtl0-vsm: linux-tree
-	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VSM_OBJ) "bzImage modules" \
-		-- $(VSM_FRAGMENTS)
-	@rm -rf $(VSM_MODULES)
-	@$(MAKE) -s -C $(LINUX_TREE) O=$(abspath $(VSM_OBJ)) \
-		INSTALL_MOD_PATH=$(abspath $(VSM_MODULES)) DEPMOD=/sbin/depmod \
-		modules_install >/dev/null
+	$(call build-vtl0,$(VSM_OBJ),$(VSM_MODULES),$(VSM_FRAGMENTS))
 
 # Signed with the VTL0 build's module signing key, hence after vtl0-vsm.
 vtl1: linux-tree vtl0-vsm
