@@ -21,10 +21,11 @@ args=(-machine q35 -accel tcg -cpu "${CPU:-max}" -smp "${SMP:-2}" -m "${MEM:-4G}
       -append "console=ttyS0 panic=-1 oops=panic $cmdline" "$@")
 if [ "${QUIET:-0}" = 1 ]; then
 	timeout "${TIMEOUT:-300}" "$qemu" "${args[@]}" > "$log" 2>&1 < /dev/null
+	rc=$?
 else
 	timeout "${TIMEOUT:-300}" "$qemu" "${args[@]}" < /dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
 fi
-rc=$?
 tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 
 if [ "$rc" -eq 124 ]; then
