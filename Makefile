@@ -2,8 +2,8 @@
 #
 # HEKI/LVBS: build, boot and test the patch series.
 #
-#   make          build what is missing and boot the demos (stock QEMU, then
-#                 VTL0 + VTL1 under the emulator) guest
+#   make          build what is missing and boot the demo guests (stock QEMU,
+#                 then VTL0 + VTL1 under the emulator)
 #   make check    run every test suite
 #
 # The targets of each artefact live in build/mk/*.mk; `make help` lists them.
@@ -28,14 +28,14 @@ check:
 	@build/scripts/run-suites.sh $(CHECK_SUITES)
 
 help:
-	@echo "make              build everything missing and boot the demo"
+	@echo "make              build everything missing and boot the demos"
 	@echo "make check        run every suite: $(CHECK_SUITES)"
 	@echo "make check-<s>    run one suite"
 	@echo "make deps         install host packages (apt, as root)"
 	@echo "make linux-tree   assemble out/linux/src (base + hunks + overlay)"
 	@echo "make vtl0         build the VTL0 kernel"
 	@echo "make initramfs    build the VTL0 busybox initramfs"
-	@echo "make vtl1         build the VTL1 secure kernel, signed (out/vsm/)"
+	@echo "make vtl1         build the VTL1 secure kernel, stripped and signed"
 	@echo "make vtl0-vsm     build the VTL0 kernel with the Hyper-V VSM backend"
 	@echo "make demo-vsm     boot VTL0 + VTL1 under the emulator (2 and 4 vCPUs)"
 	@echo "make bench-vsm    time to init, HEKI + VTL1 vs heki=off; VTL calls to seal"
