@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,6 +60,19 @@ static inline enum heki_mode heki_mode(void)
 	if (!strcmp(state, "sealed"))
 		return HEKI_MODE_SEALED;
 	return HEKI_MODE_UNKNOWN;
+}
+
+/* The backend of the Hyper-V VSM, which cannot seal without VTL1 running. */
+#define HEKI_BACKEND_VSM	"hyperv-vsm"
+
+/* Whether HEKI is sealed by the backend @name. */
+static inline bool heki_sealed_by(const char *name)
+{
+	char backend[64];
+
+	return heki_mode() == HEKI_MODE_SEALED &&
+	       !read_file(HEKI_SECURITYFS "/backend", backend, sizeof(backend)) &&
+	       !strcmp(backend, name);
 }
 
 /*
