@@ -90,7 +90,8 @@ struct result {
 /*
  * @run gets the input written to the file for the ATTACK_PA ones, 0 for
  * the others. For the register ones, @reg is 0 or 4 for CR0 or CR4, or an
- * MSR, and @bits the bits of it to change.
+ * MSR, and @bits the bits of it to change; for the descriptor table ones,
+ * @reg is the table.
  */
 struct attack {
 	const char *name;
@@ -405,40 +406,34 @@ static void flip_msr(struct result *res, const struct attack *attack,
 	local_irq_restore(flags);
 }
 
+/* Which table reload_table() loads, in struct attack's @reg. */
+enum { TABLE_GDT, TABLE_IDT, TABLE_LDT };
+
 /* Descriptor table loads reload the current value: harmless if allowed. */
-static void reload_gdtr(struct result *res, const struct attack *attack,
-			u64 arg)
+static void reload_table(struct result *res, const struct attack *attack,
+			 u64 arg)
 {
 	struct desc_ptr dtr;
 	unsigned long flags;
-
-	local_irq_save(flags);
-	native_store_gdt(&dtr);
-	report(res, RAW_INSN("lgdt %[op]", "m", dtr), true);
-	local_irq_restore(flags);
-}
-
-static void reload_idtr(struct result *res, const struct attack *attack,
-			u64 arg)
-{
-	struct desc_ptr dtr;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	store_idt(&dtr);
-	report(res, RAW_INSN("lidt %[op]", "m", dtr), true);
-	local_irq_restore(flags);
-}
-
-static void reload_ldtr(struct result *res, const struct attack *attack,
-			u64 arg)
-{
-	unsigned long flags;
+	int trap;
 	u16 sel;
 
 	local_irq_save(flags);
-	store_ldt(sel);
-	report(res, RAW_INSN("lldt %w[op]", "r", sel), true);
+	switch (attack->reg) {
+	case TABLE_GDT:
+		native_store_gdt(&dtr);
+		trap = RAW_INSN("lgdt %[op]", "m", dtr);
+		break;
+	case TABLE_IDT:
+		store_idt(&dtr);
+		trap = RAW_INSN("lidt %[op]", "m", dtr);
+		break;
+	default:
+		store_ldt(sel);
+		trap = RAW_INSN("lldt %w[op]", "r", sel);
+		break;
+	}
+	report(res, trap, true);
 	local_irq_restore(flags);
 }
 
@@ -632,9 +627,9 @@ static struct attack attacks[] = {
 	{ "msr_lstar", MSR_ATTACK(MSR_LSTAR, BIT(4)) },
 	{ "msr_sysenter_eip", MSR_ATTACK(MSR_IA32_SYSENTER_EIP, BIT(4)) },
 	{ "msr_efer", MSR_ATTACK(MSR_EFER, EFER_SCE) },
-	{ "gdtr", reload_gdtr },
-	{ "idtr", reload_idtr },
-	{ "ldtr", reload_ldtr },
+	{ "gdtr", reload_table, .reg = TABLE_GDT },
+	{ "idtr", reload_table, .reg = TABLE_IDT },
+	{ "ldtr", reload_table, .reg = TABLE_LDT },
 	{ "tr", reload_tr },
 	{ "read_phys", access_phys, .flags = ATTACK_PA },
 	{ "write_phys", access_phys, .flags = ATTACK_PA | ATTACK_WRITE },
