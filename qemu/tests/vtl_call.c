@@ -9,6 +9,7 @@ static u64 nop(u64 a) { return a; }
 static u64 vtl1_cr3(u64 a) { (void)a; return read_cr3(); }
 static u64 vtl1_slot(u64 a) { (void)a; return this_cpu()->index; }
 static u64 vtl1_reason(u64 a) { (void)a; return vtl1_assist.vtl_entry_reason; }
+static u64 vtl1_dr6(u64 a) { (void)a; asm volatile("mov %%dr6, %0" : "=r"(a)); return a; }
 
 static u64 vtl1_get_vtl0(u64 name)
 {
@@ -93,6 +94,15 @@ void test_main(void)
 	report(!(vtl1_entry_rflags & (1 << 10)) && (vtl0_rflags_out & (1 << 10)),
 	       "RFLAGS is private (DF set in VTL0 only: VTL1 0x%lx, VTL0 0x%lx)",
 	       vtl1_entry_rflags, vtl0_rflags_out);
+
+	/* DR6 is shared exactly when VsmCapabilities.Dr6Shared says so */
+	u64 dr6;
+	asm volatile("mov %1, %%dr6\n\tmov %%dr6, %0" : "=r"(dr6) : "r"(0xffff0ff1UL));
+	u64 caps = hv_reg(HV_VTL_CURRENT, HV_REG_VSM_CAPABILITIES);
+	u64 dr6_1 = vtl1_run(vtl1_dr6, 0);
+	report((dr6_1 == dr6) == (caps & 1),
+	       "DR6 shared between the VTLs iff VsmCapabilities.Dr6Shared (caps 0x%lx, DR6 0x%lx in VTL0, 0x%lx in VTL1)",
+	       caps, dr6, dr6_1);
 
 	/* VTL1 reads VTL0's private registers */
 	u64 rip0 = vtl1_run(vtl1_get_vtl0, HV_REG_RIP);

@@ -1498,7 +1498,8 @@ static uint16_t reg_get(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
         }
         break;
     case HV_REG_VSM_CAPABILITIES:
-        v[0] = 0x3ULL << 1;             /* MbecVtlMask: VTL 0 and 1 */
+        v[0] = 1;                       /* Dr6Shared: DR6 is not swapped */
+        v[0] |= 0x3ULL << 1;            /* MbecVtlMask: VTL 0 and 1 */
         v[0] |= 1ULL << 17;             /* DenyLowerVtlStartup */
         break;
     case HV_REG_VSM_PARTITION_CONFIG:
