@@ -45,7 +45,6 @@
 
 /* Hypercall status codes (0-5 and SynIC basics: hw/hyperv/hyperv-proto.h) */
 #define HV_STATUS_ACCESS_DENIED         0x0006
-#define HV_STATUS_INVALID_PARTITION_STATE 0x0007
 #define HV_STATUS_INVALID_PARTITION_ID  0x000d
 #define HV_STATUS_INVALID_VP_INDEX      0x000e
 #define HV_STATUS_INVALID_VP_STATE      0x0015
@@ -1421,6 +1420,10 @@ static uint64_t vsm_vp_status(HvVsmVp *vp)
     return v;
 }
 
+/*
+ * Register @name of VTL @vtl of @vp; vp_regs_header() has refused a @vtl
+ * above the caller's, so "vtl != 1" below means "not the caller's VTL 1".
+ */
 static uint16_t reg_get(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
                         uint64_t v[2])
 {
@@ -1439,7 +1442,7 @@ static uint16_t reg_get(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
     }
     if (name >= HV_REG_SINT0 && name <= HV_REG_SINT15) {
         v[0] = t->sint[name - HV_REG_SINT0];
-        return vtl > c->vtl ? HV_STATUS_ACCESS_DENIED : HV_STATUS_SUCCESS;
+        return HV_STATUS_SUCCESS;
     }
     switch (name) {
     case HV_REG_PENDING_EVENT0:
@@ -1465,9 +1468,6 @@ static uint16_t reg_get(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
     case HV_REG_SCONTROL:
     case HV_REG_SIEFP:
     case HV_REG_SIMP:
-        if (vtl > c->vtl) {
-            return HV_STATUS_ACCESS_DENIED;
-        }
         v[0] = name == HV_REG_GUEST_OS_ID ? part.guest_os_id[vtl] :
                name == HV_REG_HYPERCALL ? part.hypercall[vtl] :
                name == HV_REG_VP_ASSIST_PAGE ? t->vp_assist :
@@ -1503,7 +1503,7 @@ static uint16_t reg_get(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
         v[0] |= 1ULL << 17;             /* DenyLowerVtlStartup */
         break;
     case HV_REG_VSM_PARTITION_CONFIG:
-        if (vtl != 1 || c->vtl < 1) {
+        if (vtl != 1) {
             return HV_STATUS_ACCESS_DENIED;
         }
         v[0] = part.vsm_config;
@@ -1518,7 +1518,7 @@ static uint16_t reg_get(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
     case HV_REG_CR_INTERCEPT_CR0_MASK:
     case HV_REG_CR_INTERCEPT_CR4_MASK:
     case HV_REG_CR_INTERCEPT_MISC_MASK:
-        if (vtl != 1 || c->vtl < 1) {
+        if (vtl != 1) {
             return HV_STATUS_ACCESS_DENIED;
         }
         v[0] = name == HV_REG_CR_INTERCEPT_CONTROL ? t->cr_intercept :
@@ -1538,6 +1538,7 @@ static void flush_all_tlbs(HvCallCtx *c)
     c->exit_loop = true;
 }
 
+/* Like reg_get(), @vtl is not above the caller's. */
 static uint16_t reg_set(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
                         const uint64_t v[2])
 {
@@ -1572,7 +1573,7 @@ static uint16_t reg_set(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
         break;
     }
     case HV_REG_VSM_PARTITION_CONFIG:
-        if (vtl != 1 || c->vtl < 1) {
+        if (vtl != 1) {
             return HV_STATUS_ACCESS_DENIED;
         }
         if (v[0] & ~HV_VSM_CFG_SUPPORTED) {
@@ -1586,14 +1587,15 @@ static uint16_t reg_set(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
             /* EnableVtlProtection and its default mask are write-once */
             st = HV_STATUS_INVALID_PARAMETER;
         } else if ((v[0] & HV_VSM_CFG_ENABLE_PROTECTION) &&
-                   (((v[0] >> 1) & 3) != 3)) {
+                   (((v[0] >> HV_VSM_CFG_DEFAULT_MASK_SHIFT) & 3) != 3)) {
             /* the default mask must keep read and write */
             st = HV_STATUS_INVALID_PARAMETER;
         } else {
             part.vsm_config = v[0];
             if ((v[0] & HV_VSM_CFG_ENABLE_PROTECTION) &&
                 !part.protection_enabled) {
-                part.default_mask = (v[0] >> 1) & 0xf;
+                part.default_mask = (v[0] & HV_VSM_CFG_DEFAULT_MASK) >>
+                                    HV_VSM_CFG_DEFAULT_MASK_SHIFT;
                 qatomic_set(&part.protection_enabled, true);
                 flush_all_tlbs(c);
             }
@@ -1616,7 +1618,7 @@ static uint16_t reg_set(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
         }
         break;
     case HV_REG_CR_INTERCEPT_CONTROL:
-        if (vtl != 1 || c->vtl < 1) {
+        if (vtl != 1) {
             return HV_STATUS_ACCESS_DENIED;
         }
         if (v[0] & ~HV_CRI_SUPPORTED) {
@@ -1627,7 +1629,7 @@ static uint16_t reg_set(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
     case HV_REG_CR_INTERCEPT_CR0_MASK:
     case HV_REG_CR_INTERCEPT_CR4_MASK:
     case HV_REG_CR_INTERCEPT_MISC_MASK:
-        if (vtl != 1 || c->vtl < 1) {
+        if (vtl != 1) {
             return HV_STATUS_ACCESS_DENIED;
         }
         if (name == HV_REG_CR_INTERCEPT_CR0_MASK) {
@@ -2394,9 +2396,6 @@ static void partition_init(void)
 {
     MachineState *ms = MACHINE(qdev_get_machine());
 
-    if (part.initialized) {
-        return;
-    }
     qemu_mutex_init(&part.lock);
     /* RAM sits below 4 GiB and from 4 GiB up on PC machines. */
     part.prot_gfns = (4ULL * GiB + ms->ram_size) >> TARGET_PAGE_BITS;
@@ -2425,7 +2424,6 @@ void hv_vsm_realize(X86CPU *cpu, Error **errp)
     HvVsmVp *vp;
     DeviceState *apic;
     APICCommonState *s;
-    int i;
 
     if (!cpu->hyperv_vsm) {
         return;
@@ -2468,9 +2466,6 @@ void hv_vsm_realize(X86CPU *cpu, Error **errp)
         return;
     }
     vp->vtl[1].apic = apic;
-    for (i = 0; i < HV_NUM_VTLS; i++) {
-        memset(vp->vtl[i].sint, 0, sizeof(vp->vtl[i].sint));
-    }
     cpu->hv_vsm = vp;
 }
 
