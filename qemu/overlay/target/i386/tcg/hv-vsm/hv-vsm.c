@@ -455,17 +455,11 @@ static void synic_try_deliver(HvVsmVp *vp, int vtl, int sint)
 
 static void synic_retry_all(HvVsmVp *vp, int vtl)
 {
-    bool locked = bql_locked();
     int i;
+    BQL_LOCK_GUARD();
 
-    if (!locked) {
-        bql_lock();
-    }
     for (i = 0; i < HV_SYNIC_SINT_COUNT; i++) {
         synic_try_deliver(vp, vtl, i);
-    }
-    if (!locked) {
-        bql_unlock();
     }
 }
 
@@ -475,20 +469,14 @@ static void synic_post(HvVsmVp *vp, int vtl, int sint, uint32_t type,
 {
     HvVtlState *v = &vp->vtl[vtl];
     uint8_t *m = v->msg[sint];
-    bool locked = bql_locked();
+    BQL_LOCK_GUARD();
 
     memset(m, 0, HV_MESSAGE_SIZE);
     stl_le_p(m, type);
     m[4] = payload_size;
     memcpy(m + HV_MESSAGE_PAYLOAD_OFFSET, payload, payload_size);
     v->msg_queued[sint] = true;
-    if (!locked) {
-        bql_lock();
-    }
     synic_try_deliver(vp, vtl, sint);
-    if (!locked) {
-        bql_unlock();
-    }
 }
 
 /* ---- VTL switch -------------------------------------------------------- */
@@ -568,33 +556,32 @@ static void vtl_load(HvVsmVp *vp, const HvVtlArch *a)
     }
 }
 
+/* Make the local APIC of @vtl the one @vp takes interrupts from. */
+static void vtl_activate_apic(HvVsmVp *vp, int vtl)
+{
+    X86CPU *cpu = vp->cpu;
+    BQL_LOCK_GUARD();
+
+    cpu->apic_state = vp->vtl[vtl].apic;
+    cpu_reset_interrupt(CPU(cpu), CPU_INTERRUPT_HARD);
+    apic_poll_irq(cpu->apic_state);
+}
+
 /*
  * Make @to the active VTL of @vp.  Runs in the VP's own thread; the
  * caller has brought env up to date (eip, cc).
  */
 static void vtl_switch(HvVsmVp *vp, int to, int reason)
 {
-    X86CPU *cpu = vp->cpu;
-    CPUState *cs = CPU(cpu);
     int from = vp->active_vtl;
-    bool locked = bql_locked();
 
     trace_hv_vsm_vtl_switch(vp->vp_index, from, to, reason,
                             vp_env(vp)->eip);
     vtl_save(vp, &vp->vtl[from].arch);
     vtl_load(vp, &vp->vtl[to].arch);
     vp->active_vtl = to;
-
-    if (!locked) {
-        bql_lock();
-    }
-    cpu->apic_state = vp->vtl[to].apic;
-    cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
-    apic_poll_irq(cpu->apic_state);
-    if (!locked) {
-        bql_unlock();
-    }
-    tlb_flush(cs);
+    vtl_activate_apic(vp, to);
+    tlb_flush(CPU(vp->cpu));
 
     if (to > from && (vp->vtl[to].vp_assist & 1)) {
         uint32_t r = cpu_to_le32(reason);
@@ -648,25 +635,18 @@ void hv_vsm_vtl_interrupt(X86CPU *cpu)
 bool hv_vsm_halt_interrupt(X86CPU *cpu)
 {
     HvVsmVp *vp = cpu->hv_vsm;
-    bool locked = bql_locked();
-    bool run = false;
 
     if (!vp || vp->active_vtl != 0 || !vp->vtl[1].enabled ||
         !vp->vtl1_started) {
         return false;
     }
-    if (!locked) {
-        bql_lock();
+    BQL_LOCK_GUARD();
+    if (apic_hv_irq_pending(vp->vtl[1].apic) <= 0) {
+        return false;
     }
-    if (apic_hv_irq_pending(vp->vtl[1].apic) > 0) {
-        vp->vtl0_halted = true;
-        vtl_switch(vp, 1, HV_VTL_ENTRY_INTERRUPT);
-        run = true;
-    }
-    if (!locked) {
-        bql_unlock();
-    }
-    return run;
+    vp->vtl0_halted = true;
+    vtl_switch(vp, 1, HV_VTL_ENTRY_INTERRUPT);
+    return true;
 }
 
 /* ---- Secure intercepts ------------------------------------------------- */
