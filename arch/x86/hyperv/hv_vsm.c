@@ -29,9 +29,6 @@
 #include <asm/segment.h>
 #include <hyperv/hv_vsm.h>
 
-/* Writeback for every PAT entry VTL1 may use before it programs its own. */
-#define HV_VSM_INITIAL_PAT	0x0007040600070406ULL
-
 #define HV_VSM_SEG_CODE64	0xa09b	/* present, DPL0, code, long mode */
 #define HV_VSM_SEG_DATA		0xc093	/* present, DPL0, data, 4 KiB gran. */
 #define HV_VSM_SEG_TSS_BUSY	0x008b	/* present, busy 64-bit TSS */
@@ -217,9 +214,9 @@ static void __init hv_vsm_build_context(const struct hv_vsm_boot_info *info,
 	ctx->rflags = X86_EFLAGS_FIXED;
 
 	hv_vsm_set_segment(&ctx->cs, __KERNEL_CS, HV_VSM_SEG_CODE64, 0,
-			   0xffffffff);
+			   HV_AP_SEGMENT_LIMIT);
 	hv_vsm_set_segment(&ctx->ds, __KERNEL_DS, HV_VSM_SEG_DATA, 0,
-			   0xffffffff);
+			   HV_AP_SEGMENT_LIMIT);
 	ctx->es = ctx->ds;
 	ctx->fs = ctx->ds;
 	ctx->gs = ctx->ds;
@@ -236,7 +233,8 @@ static void __init hv_vsm_build_context(const struct hv_vsm_boot_info *info,
 		   X86_CR0_WP | X86_CR0_PG;
 	ctx->cr3 = hv_vsm_boot_pa(info, HV_VSM_PAGE_PML4);
 	ctx->cr4 = X86_CR4_PAE | X86_CR4_PGE;
-	ctx->msr_cr_pat = HV_VSM_INITIAL_PAT;
+	/* The power-on PAT: entry 0, used by the boot page tables, is WB. */
+	ctx->msr_cr_pat = HV_AP_INIT_GPAT_DEFAULT;
 }
 
 /**
