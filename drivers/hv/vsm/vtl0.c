@@ -230,7 +230,8 @@ static int __init hv_vsm_load_image(const struct firmware *fw,
 		pr_err("%s has no usable load layout\n", HV_VSM_IMAGE);
 		return -ENOEXEC;
 	}
-	if (hi - lo > hv_vsm_size - HV_VSM_BOOT_AREA_SIZE - HV_VSM_MIN_FREE) {
+	if (hv_vsm_size < HV_VSM_BOOT_AREA_SIZE + HV_VSM_MIN_FREE ||
+	    hi - lo > hv_vsm_size - HV_VSM_BOOT_AREA_SIZE - HV_VSM_MIN_FREE) {
 		pr_err("%s needs %llu bytes, too big for the reservation\n",
 		       HV_VSM_IMAGE, hi - lo);
 		return -E2BIG;
