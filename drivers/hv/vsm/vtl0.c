@@ -340,7 +340,6 @@ static long __init hv_vsm_boot_cpu(u64 a1)
 struct hv_vsm_ap_boot {
 	u8 *signal;
 	struct completion started;
-	struct completion release;
 	atomic_t left;
 	long result[];
 };
@@ -348,7 +347,8 @@ struct hv_vsm_ap_boot {
 /*
  * Runs bound to one secondary CPU: waits until VTL1 enabled itself on this
  * virtual processor, then enters it. It must not wait for other CPUs: the
- * boot CPU stays in VTL1 until all secondary CPUs are done.
+ * boot CPU stays in VTL1 until all secondary CPUs are done. It returns only
+ * once stopped, so that kthread_stop() never meets a task that is gone.
  */
 static int __init hv_vsm_ap_thread(void *data)
 {
@@ -357,7 +357,7 @@ static int __init hv_vsm_ap_thread(void *data)
 	unsigned long timeout = jiffies + msecs_to_jiffies(HV_VSM_BOOT_TIMEOUT_MS);
 
 	ab->result[cpu] = -ETIMEDOUT;
-	while (time_before(jiffies, timeout) && !completion_done(&ab->release)) {
+	while (time_before(jiffies, timeout) && !kthread_should_stop()) {
 		if (READ_ONCE(ab->signal[cpu]) == HV_VSM_BOOT_TOKEN) {
 			ab->result[cpu] = hv_vsm_boot_cpu(0);
 			break;
@@ -366,7 +366,13 @@ static int __init hv_vsm_ap_thread(void *data)
 	}
 	if (atomic_dec_and_test(&ab->left))
 		complete(&ab->started);
-	wait_for_completion(&ab->release);
+
+	set_current_state(TASK_IDLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_IDLE);
+	}
+	__set_current_state(TASK_RUNNING);
 	return 0;
 }
 
@@ -393,7 +399,6 @@ static int __init hv_vsm_boot_aps(void)
 	}
 	ab->signal = page_address(signal_page);
 	init_completion(&ab->started);
-	init_completion(&ab->release);
 
 	for_each_online_cpu(cpu) {
 		if (cpu == smp_processor_id())
@@ -444,7 +449,6 @@ static int __init hv_vsm_boot_aps(void)
 		}
 	}
 stop:
-	complete_all(&ab->release);
 	for_each_online_cpu(cpu)
 		if (threads[cpu])
 			kthread_stop(threads[cpu]);
