@@ -502,6 +502,10 @@ static int __init hv_vsm_start(void)
 	struct hv_vsm_boot_work *bw;
 	int ret;
 
+	if (!hv_vsm_size) {
+		pr_err("no memory reserved for VTL1\n");
+		return -ENOMEM;
+	}
 	ret = request_firmware(&fw, HV_VSM_IMAGE, NULL);
 	if (ret) {
 		pr_err("cannot load %s: %d\n", HV_VSM_IMAGE, ret);
@@ -674,18 +678,19 @@ static int __init hv_vsm_init(void)
 	union hv_register_vsm_partition_status st;
 	int ret;
 
+	if (hv_vsm_disabled || !hv_vsm_has_access())
+		return 0;
 	/* VTL1 only serves HEKI: heki=off leaves it off, like hv_vsm=off. */
-	if (heki_is_disabled() && !hv_vsm_disabled && hv_vsm_has_access()) {
+	if (heki_is_disabled()) {
 		pr_info("HEKI disabled (heki=off), not starting VTL1\n");
 		return 0;
 	}
-	if (!hv_vsm_size)
-		return 0;
 
 	ret = hv_vsm_get_partition_status(&st);
 	if (ret || st.maximum_vtl < HV_VTL_SECURE) {
 		pr_info("VTL1 not offered by the partition, VSM unused\n");
-		hv_vsm_release_memory();
+		if (hv_vsm_size)
+			hv_vsm_release_memory();
 		return 0;
 	}
 
