@@ -73,7 +73,8 @@ static int __init hv_vsm_parse_mem(char *arg)
 	size = memparse(arg, &cur);
 	if (*cur == '@')
 		base = memparse(cur + 1, &cur);
-	if (*cur || !size || !IS_ALIGNED(size | base, HV_VSM_ALIGN)) {
+	if (*cur || !size || size > HV_VSM_MEM_MAX ||
+	    !IS_ALIGNED(size | base, HV_VSM_ALIGN)) {
 		pr_err("invalid hv_vsm_mem=%s, using the default\n", arg);
 		return -EINVAL;
 	}
@@ -97,7 +98,7 @@ static bool hv_vsm_has_access(void)
  * Called from setup_arch() once memblock is usable, on Hyper-V partitions
  * that grant the VSM privileges. The size and optionally the address come
  * from hv_vsm_mem=size[@addr]; by default the size scales with the number
- * of possible CPUs.
+ * of possible CPUs, up to HV_VSM_MEM_MAX.
  */
 void __init hv_vsm_reserve_memory(void)
 {
@@ -107,8 +108,9 @@ void __init hv_vsm_reserve_memory(void)
 		return;
 
 	if (!size)
-		size = HV_VSM_MEM_BASE + num_possible_cpus() * HV_VSM_MEM_PER_CPU;
-	size = min_t(phys_addr_t, ALIGN(size, HV_VSM_ALIGN), HV_VSM_MEM_MAX);
+		size = min_t(phys_addr_t, HV_VSM_MEM_BASE +
+			     num_possible_cpus() * HV_VSM_MEM_PER_CPU,
+			     HV_VSM_MEM_MAX);
 
 	if (hv_vsm_req_base) {
 		base = hv_vsm_req_base;
