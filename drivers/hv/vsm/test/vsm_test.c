@@ -330,11 +330,10 @@ static void end_of_boot(struct req *r)
 	r->a1 = 0;
 }
 
+/* Victim page 0 read-only: had VTL1 taken it, the page would show it. */
 static void protect_memory(struct req *r)
 {
-	add(r->pages[0], vpa(1), vpa(2),
-	    HEKI_ATTR_MEM_READ | HEKI_ATTR_MEM_WRITE);
-	r->a2 = 1;
+	start(r);
 }
 
 static void load_kdata(struct req *r)
@@ -344,18 +343,19 @@ static void load_kdata(struct req *r)
 	r->a2 = 1;
 }
 
-/* An empty CPU mask (the zeroed list page) and boot signal page. */
+/* An empty CPU mask: the zeroed last list page. */
 static void enable_aps_vtl(struct req *r)
 {
 	r->func = HV_VSM_VTL_CALL_ENABLE_APS_VTL;
-	r->a1 = PHYS_PFN(r->a1);
+	r->a1 = PHYS_PFN(__pa(r->pages[r->npages - 1]));
 }
 
+/* An empty CPU mask, and another page for the boot signals. */
 static void boot_aps(struct req *r)
 {
+	enable_aps_vtl(r);
 	r->func = HV_VSM_VTL_CALL_BOOT_APS;
-	r->a1 = PHYS_PFN(r->a1);
-	r->a2 = r->a1;
+	r->a2 = PHYS_PFN(__pa(r->pages[0]));
 }
 
 static const struct vsm_case boot_only[] = {
@@ -364,7 +364,7 @@ static const struct vsm_case boot_only[] = {
 	{ "protect_memory", -EPERM, 1, protect_memory },
 	{ "load_kdata", -EPERM, 1, load_kdata },
 	{ "enable_aps_vtl", -EPERM, 1, enable_aps_vtl },
-	{ "boot_aps", -EPERM, 1, boot_aps },
+	{ "boot_aps", -EPERM, 2, boot_aps },
 	{ "unknown_function", -EINVAL, 1, unknown_function },
 };
 
