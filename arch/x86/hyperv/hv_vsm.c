@@ -298,7 +298,7 @@ void __init hv_vsm_vtl_call_init(u16 vtl_call_offset)
  * VTL1 must be running on this CPU.
  *
  * Return: what VTL1 returned in R8: 0 or a negative errno for most
- * functions.
+ * functions; -ENODEV before hv_vsm_vtl_call_init().
  */
 long hv_vsm_vtl_call(u64 func, u64 a1, u64 a2, u64 a3)
 {
@@ -308,6 +308,10 @@ long hv_vsm_vtl_call(u64 func, u64 a1, u64 a2, u64 a3)
 	unsigned long flags, cr2;
 
 	BUILD_BUG_ON(offsetof(struct hv_vsm_vtl_call_regs, a3) != 24);
+
+	/* Until then the static call is a bare return: nothing would run. */
+	if (!static_call_query(__hv_vsm_vtl_call_hypercall))
+		return -ENODEV;
 
 	kernel_fpu_begin_mask(0);
 	local_irq_save(flags);
