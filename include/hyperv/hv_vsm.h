@@ -97,6 +97,7 @@ long hv_vsm_vtl_call(u64 func, u64 a1, u64 a2, u64 a3);
 int __init hv_vsm_build_boot_state(const struct hv_vsm_boot_info *info,
 				   struct hv_init_vp_context *ctx);
 void __init hv_vsm_vtl_call_init(u16 vtl_call_offset);
+int hv_vsm_vtl1_memory(phys_addr_t *base, phys_addr_t *size);
 #else
 static inline void hv_vsm_reserve_memory(void) { }
 #endif

@@ -675,6 +675,24 @@ static int hv_vsm_cpu_online(unsigned int cpu)
 	return -EPERM;
 }
 
+/**
+ * hv_vsm_vtl1_memory() - Where the memory reserved for VTL1 is
+ * @base: set to its first byte
+ * @size: set to its size
+ *
+ * VTL0 cannot access that memory once VTL1 runs.
+ *
+ * Return: 0, or -ENODEV if no memory is reserved for VTL1.
+ */
+int hv_vsm_vtl1_memory(phys_addr_t *base, phys_addr_t *size)
+{
+	if (!hv_vsm_size)
+		return -ENODEV;
+	*base = hv_vsm_base;
+	*size = hv_vsm_size;
+	return 0;
+}
+
 static int __init hv_vsm_init(void)
 {
 	union hv_register_vsm_partition_status st;

@@ -254,6 +254,36 @@ static void list_outside_ram(struct req *r)
 	r->a1 = PFN_PHYS(max_pfn);
 }
 
+/* The last page of the physical address space: its end wraps to 0. */
+static void wrapping_range(struct req *r)
+{
+	start(r);
+	add(r->pages[0], PHYS_ADDR_MAX & PAGE_MASK,
+	    (PHYS_ADDR_MAX & PAGE_MASK) + PAGE_SIZE, HEKI_ATTR_MEM_READ);
+	r->a2 = 2;
+}
+
+static phys_addr_t vtl1_base(void)
+{
+	phys_addr_t base, size;
+
+	return hv_vsm_vtl1_memory(&base, &size) ? 0 : base;
+}
+
+static void range_in_vtl1(struct req *r)
+{
+	start(r);
+	add(r->pages[0], vtl1_base(), vtl1_base() + PAGE_SIZE,
+	    HEKI_ATTR_MEM_READ);
+	r->a2 = 2;
+}
+
+static void list_in_vtl1(struct req *r)
+{
+	start(r);
+	r->a1 = vtl1_base();
+}
+
 static void cyclic_chain(struct req *r)
 {
 	start(r);
@@ -310,6 +340,9 @@ static const struct vsm_case malformed[] = {
 	{ "overlapping_ranges", -EEXIST, 1, overlapping_ranges },
 	{ "range_outside_ram", -EFAULT, 1, range_outside_ram },
 	{ "list_outside_ram", -EFAULT, 1, list_outside_ram },
+	{ "wrapping_range", -ERANGE, 1, wrapping_range },
+	{ "range_in_vtl1", -EACCES, 1, range_in_vtl1 },
+	{ "list_in_vtl1", -EACCES, 1, list_in_vtl1 },
 	{ "cyclic_chain", -ELOOP, 2, cyclic_chain },
 	{ "self_loop", -ELOOP, 1, self_loop },
 	{ "chain_too_long", -E2BIG, HV_VSM_MAX_LIST_PAGES + 1, chain_too_long },
