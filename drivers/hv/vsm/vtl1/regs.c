@@ -435,8 +435,11 @@ static void hv_vsm_register_intercept(const struct hv_x64_register_intercept_mes
 		type = HEKI_VIOLATION_CR0;
 		if (!pins->locked)
 			break;
-		/* Bring-up may set up CR0 freely, but not enable paging. */
-		if (restarting && !(value & X86_CR0_PG)) {
+		/*
+		 * Bring-up may set up CR0 freely before long mode, but not
+		 * enable paging; in long mode CR0 stays pinned.
+		 */
+		if (restarting && !long_mode && !(value & X86_CR0_PG)) {
 			allowed = true;
 		} else if ((value & pins->cr0) == pins->cr0) {
 			if (long_mode)
