@@ -68,13 +68,13 @@ out:
  *
  * The log is not cleared: counts keep growing across reads.
  *
- * Return: the number of records written, -EINVAL for a bad @max, or the
- * errno of hv_vsm_check_vtl0_range() for a bad buffer.
+ * Return: the number of records written, -EINVAL for a bad @max, the
+ * errno of hv_vsm_check_vtl0_range() for a bad buffer, or -EACCES if VTL0
+ * may not write the buffer itself.
  */
 long hv_vsm_read_violations(u64 buf_pa, u64 max)
 {
 	static struct heki_violation snap[HV_VSM_LOG_SIZE];
-	static DEFINE_MUTEX(snap_lock);
 	unsigned long flags;
 	unsigned int n;
 	void *va;
@@ -86,7 +86,10 @@ long hv_vsm_read_violations(u64 buf_pa, u64 max)
 	if (ret)
 		return ret;
 
-	guard(mutex)(&snap_lock);
+	/* Also keeps the protection of the buffer until it is written. */
+	guard(mutex)(&hv_vsm_state_lock);
+	if (!hv_vsm_vtl0_may_write(PHYS_PFN(buf_pa)))
+		return -EACCES;
 	spin_lock_irqsave(&hv_vsm_log_lock, flags);
 	n = hv_vsm_log_len;
 	memcpy(snap, hv_vsm_log, n * sizeof(*snap));

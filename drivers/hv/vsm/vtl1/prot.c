@@ -177,6 +177,30 @@ static unsigned int hv_vsm_find_run(u64 pfn)
 	return lo;
 }
 
+/**
+ * hv_vsm_vtl0_may_write() - Whether VTL0 may write a page itself
+ * @pfn: the page
+ *
+ * VTL1 writes VTL0 memory through its own mapping, which VTL0's
+ * protections do not apply to: it must only do so where VTL0 could.
+ *
+ * Context: hv_vsm_state_lock held.
+ * Return: true if the record gives VTL0 write access to @pfn; false if it
+ * does not, or if the record is no longer exact.
+ */
+bool hv_vsm_vtl0_may_write(u64 pfn)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&hv_vsm_state_lock);
+	if (hv_vsm_prot_unknown)
+		return false;
+	i = hv_vsm_find_run(pfn);
+	if (i < hv_vsm_nr_prot && hv_vsm_prot[i].start <= pfn)
+		return hv_vsm_prot[i].mask & HV_MAP_GPA_WRITABLE;
+	return HV_VSM_DEFAULT_MASK & HV_MAP_GPA_WRITABLE;
+}
+
 /*
  * Set pages [@start, @end) to @mask, going on past any page the hypervisor
  * refuses. Returns the number of pages refused.

@@ -27,7 +27,10 @@ struct hv_vsm_prot_run {
 	u32 mask;
 };
 
-/* Serialises every state-changing VTL call. */
+/*
+ * Serialises every state-changing VTL call, and READ_VIOLATIONS against
+ * changes of the protections.
+ */
 extern struct mutex hv_vsm_state_lock;
 /* SIGNAL_END_OF_BOOT was accepted; protected by hv_vsm_state_lock. */
 extern bool hv_vsm_end_of_boot;
@@ -44,6 +47,7 @@ long hv_vsm_load_kdata(u64 head_pa, u64 nranges);
 /* prot.c */
 int hv_vsm_enable_protections(void);
 int hv_vsm_set_protections(struct hv_vsm_prot_run *runs, unsigned int n);
+bool hv_vsm_vtl0_may_write(u64 pfn);
 
 /* regs.c */
 long hv_vsm_lock_regs(void);
