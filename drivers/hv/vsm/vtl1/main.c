@@ -21,6 +21,7 @@
 #include <linux/cpuidle.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
@@ -120,21 +121,31 @@ static struct cpuidle_driver hv_vsm_idle_driver = {
 	.state_count = 1,
 };
 
+/* Map VTL0 page @pfn after checking that VTL0 may name it. */
+static void *hv_vsm_map_vtl0_pfn(u64 pfn)
+{
+	void *va;
+	int ret;
+
+	if (pfn > PHYS_PFN(PHYS_ADDR_MAX) - 1)
+		return ERR_PTR(-ERANGE);
+	ret = hv_vsm_check_vtl0_range(PFN_PHYS(pfn), PFN_PHYS(pfn + 1));
+	if (ret)
+		return ERR_PTR(ret);
+	va = hv_vsm_map_vtl0_page(PFN_PHYS(pfn));
+	return va ?: ERR_PTR(-ENOMEM);
+}
+
 /* Read a VTL0 page holding a CPU mask, for ENABLE_APS_VTL and BOOT_APS. */
 static int hv_vsm_read_cpumask(u64 pfn, struct cpumask *mask)
 {
 	unsigned long *bits;
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
-	if (pfn > PHYS_PFN(PHYS_ADDR_MAX) - 1)
-		return -ERANGE;
-	ret = hv_vsm_check_vtl0_range(PFN_PHYS(pfn), PFN_PHYS(pfn + 1));
-	if (ret)
-		return ret;
-	bits = hv_vsm_map_vtl0_page(PFN_PHYS(pfn));
-	if (!bits)
-		return -ENOMEM;
+	bits = hv_vsm_map_vtl0_pfn(pfn);
+	if (IS_ERR(bits))
+		return PTR_ERR(bits);
 	cpumask_clear(mask);
 	for (i = 0; i < PAGE_SIZE * BITS_PER_BYTE; i++) {
 		if (!test_bit(i, bits))
@@ -168,6 +179,7 @@ static long hv_vsm_boot_aps(u64 mask_pfn, u64 signal_pfn)
 {
 	struct cpumask mask;
 	unsigned int cpu;
+	u8 *signal;
 	int ret;
 
 	guard(mutex)(&hv_vsm_state_lock);
@@ -178,16 +190,11 @@ static long hv_vsm_boot_aps(u64 mask_pfn, u64 signal_pfn)
 		return ret;
 	if (!cpumask_subset(&mask, &hv_vsm_aps) || signal_pfn == mask_pfn)
 		return -EINVAL;
-	if (signal_pfn > PHYS_PFN(PHYS_ADDR_MAX) - 1)
-		return -ERANGE;
-	ret = hv_vsm_check_vtl0_range(PFN_PHYS(signal_pfn),
-				      PFN_PHYS(signal_pfn + 1));
-	if (ret)
-		return ret;
+	signal = hv_vsm_map_vtl0_pfn(signal_pfn);
+	if (IS_ERR(signal))
+		return PTR_ERR(signal);
 
-	hv_vsm_signal = hv_vsm_map_vtl0_page(PFN_PHYS(signal_pfn));
-	if (!hv_vsm_signal)
-		return -ENOMEM;
+	hv_vsm_signal = signal;
 	for_each_cpu(cpu, &mask) {
 		ret = add_cpu(cpu);
 		if (ret) {
@@ -195,8 +202,8 @@ static long hv_vsm_boot_aps(u64 mask_pfn, u64 signal_pfn)
 			break;
 		}
 	}
-	hv_vsm_unmap_vtl0_page(hv_vsm_signal);
 	hv_vsm_signal = NULL;
+	hv_vsm_unmap_vtl0_page(signal);
 	return ret;
 }
 
