@@ -146,12 +146,53 @@ void hv_vsm_unmap_vtl0_page(void *va)
 	memunmap(va);
 }
 
+static int hv_vsm_cmp_range(const void *a, const void *b)
+{
+	const struct heki_range *ra = a, *rb = b;
+
+	if (ra->pa == rb->pa)
+		return 0;
+	return ra->pa < rb->pa ? -1 : 1;
+}
+
+/* Check every range and that no two ranges overlap. */
+static int hv_vsm_check_ranges(const struct heki_range *ranges, u64 n,
+			       int (*check_attr)(unsigned long attr))
+{
+	struct heki_range *sorted;
+	u64 i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = hv_vsm_check_vtl0_range(ranges[i].pa, ranges[i].epa);
+		if (ret)
+			return ret;
+		ret = check_attr(ranges[i].attributes);
+		if (ret)
+			return ret;
+	}
+
+	sorted = kvmalloc_array(n, sizeof(*sorted), GFP_KERNEL);
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, ranges, n * sizeof(*sorted));
+	sort(sorted, n, sizeof(*sorted), hv_vsm_cmp_range, NULL);
+	for (i = 1; i < n && !ret; i++)
+		if (sorted[i].pa < sorted[i - 1].epa)
+			ret = -EEXIST;
+	kvfree(sorted);
+	return ret;
+}
+
 /*
- * Copy the chain starting at @head into a VTL1 array of @nranges ranges.
- * The chain must hold exactly @nranges ranges, in at most
- * HV_VSM_MAX_LIST_PAGES distinct pages.
+ * Copy the chain starting at @head into a VTL1 array of @nranges ranges
+ * and check the copy, with @check_attr for the attributes. The chain must
+ * hold exactly @nranges ranges, in at most HV_VSM_MAX_LIST_PAGES distinct
+ * pages.
  */
-static int hv_vsm_copy_list(u64 head, u64 nranges, struct heki_range **out)
+static int hv_vsm_copy_list(u64 head, u64 nranges,
+			    int (*check_attr)(unsigned long attr),
+			    struct heki_range **out)
 {
 	struct heki_page *hdr;
 	struct heki_range *ranges;
@@ -215,6 +256,8 @@ static int hv_vsm_copy_list(u64 head, u64 nranges, struct heki_range **out)
 	}
 	if (pa)
 		ret = -EINVAL;	/* chain longer than announced */
+	else
+		ret = hv_vsm_check_ranges(ranges, nranges, check_attr);
 out:
 	kfree(hdr);
 	kfree(seen);
@@ -222,44 +265,6 @@ out:
 		kvfree(ranges);
 	else
 		*out = ranges;
-	return ret;
-}
-
-static int hv_vsm_cmp_range(const void *a, const void *b)
-{
-	const struct heki_range *ra = a, *rb = b;
-
-	if (ra->pa == rb->pa)
-		return 0;
-	return ra->pa < rb->pa ? -1 : 1;
-}
-
-/* Check every range and that no two ranges overlap. */
-static int hv_vsm_check_ranges(const struct heki_range *ranges, u64 n,
-			       int (*check_attr)(unsigned long attr))
-{
-	struct heki_range *sorted;
-	u64 i;
-	int ret;
-
-	for (i = 0; i < n; i++) {
-		ret = hv_vsm_check_vtl0_range(ranges[i].pa, ranges[i].epa);
-		if (ret)
-			return ret;
-		ret = check_attr(ranges[i].attributes);
-		if (ret)
-			return ret;
-	}
-
-	sorted = kvmalloc_array(n, sizeof(*sorted), GFP_KERNEL);
-	if (!sorted)
-		return -ENOMEM;
-	memcpy(sorted, ranges, n * sizeof(*sorted));
-	sort(sorted, n, sizeof(*sorted), hv_vsm_cmp_range, NULL);
-	for (i = 1; i < n && !ret; i++)
-		if (sorted[i].pa < sorted[i - 1].epa)
-			ret = -EEXIST;
-	kvfree(sorted);
 	return ret;
 }
 
@@ -341,12 +346,10 @@ long hv_vsm_protect_memory(u64 head_pa, u64 nranges)
 	if (hv_vsm_end_of_boot)
 		return -EPERM;
 
-	ret = hv_vsm_copy_list(head_pa, nranges, &ranges);
+	ret = hv_vsm_copy_list(head_pa, nranges, hv_vsm_check_mem_attr,
+			       &ranges);
 	if (ret)
 		return ret;
-	ret = hv_vsm_check_ranges(ranges, nranges, hv_vsm_check_mem_attr);
-	if (ret)
-		goto out;
 
 	runs = kvmalloc_array(nranges, sizeof(*runs), GFP_KERNEL);
 	if (!runs) {
@@ -410,12 +413,10 @@ long hv_vsm_load_kdata(u64 head_pa, u64 nranges)
 	if (hv_vsm_kdata_loaded)
 		return -EALREADY;
 
-	ret = hv_vsm_copy_list(head_pa, nranges, &ranges);
+	ret = hv_vsm_copy_list(head_pa, nranges, hv_vsm_check_kdata_attr,
+			       &ranges);
 	if (ret)
 		return ret;
-	ret = hv_vsm_check_ranges(ranges, nranges, hv_vsm_check_kdata_attr);
-	if (ret)
-		goto out;
 
 	for (i = 0; i < nranges; i++) {
 		size_t len = ranges[i].epa - ranges[i].pa;
