@@ -24,19 +24,6 @@
 
 #include "vtl1.h"
 
-/* The memory map VTL0 gave VTL1 at boot (see hv_vsm_build_e820()). */
-struct hv_vsm_region {
-	u64 start;
-	u64 end;
-};
-
-#define HV_VSM_MAX_REGIONS	E820_MAX_ENTRIES_ZEROPAGE
-
-static struct hv_vsm_region hv_vsm_vtl0_ram[HV_VSM_MAX_REGIONS];
-static unsigned int hv_vsm_nr_vtl0_ram;
-static struct hv_vsm_region hv_vsm_vtl1_ram[HV_VSM_MAX_REGIONS];
-static unsigned int hv_vsm_nr_vtl1_ram;
-
 struct hv_vsm_kdata {
 	void *data;
 	size_t size;
@@ -45,64 +32,36 @@ struct hv_vsm_kdata {
 static struct hv_vsm_kdata hv_vsm_kdata[HEKI_KDATA_MAX];
 static bool hv_vsm_kdata_loaded;
 
-static void hv_vsm_add_region(struct hv_vsm_region *regions,
-			      unsigned int *nr, u64 start, u64 end)
-{
-	if (*nr && regions[*nr - 1].end == start) {
-		regions[*nr - 1].end = end;
-		return;
-	}
-	if (*nr < HV_VSM_MAX_REGIONS) {
-		regions[*nr].start = start;
-		regions[*nr].end = end;
-		(*nr)++;
-	}
-}
-
 /**
- * hv_vsm_mem_init() - Record which memory belongs to VTL0 and to VTL1
+ * hv_vsm_mem_init() - Check the memory map VTL0 gave VTL1
  *
- * VTL0 describes its own RAM as unusable and the VTL1 reservation as RAM.
+ * VTL0 describes its own RAM as unusable and the VTL1 reservation as RAM
+ * (see hv_vsm_build_e820()).
  *
  * Return: 0, or -ENODEV if either is missing.
  */
 int hv_vsm_mem_init(void)
 {
-	int i;
+	return e820__mapped_any(0, U64_MAX, E820_TYPE_UNUSABLE) &&
+	       e820__mapped_any(0, U64_MAX, E820_TYPE_RAM) ? 0 : -ENODEV;
+}
 
-	for (i = 0; i < e820_table->nr_entries; i++) {
+/*
+ * Whether [@start, @end) is all VTL0 RAM, in entries of the sorted memory
+ * map; e820__mapped_all() does the same, but only while booting.
+ */
+static bool hv_vsm_all_vtl0_ram(u64 start, u64 end)
+{
+	u32 i;
+
+	for (i = 0; i < e820_table->nr_entries && start < end; i++) {
 		const struct e820_entry *e = &e820_table->entries[i];
 
-		if (e->type == E820_TYPE_RAM)
-			hv_vsm_add_region(hv_vsm_vtl1_ram, &hv_vsm_nr_vtl1_ram,
-					  e->addr, e->addr + e->size);
-		else if (e->type == E820_TYPE_UNUSABLE)
-			hv_vsm_add_region(hv_vsm_vtl0_ram, &hv_vsm_nr_vtl0_ram,
-					  e->addr, e->addr + e->size);
+		if (e->type == E820_TYPE_UNUSABLE && e->addr <= start &&
+		    start < e->addr + e->size)
+			start = e->addr + e->size;
 	}
-	return hv_vsm_nr_vtl0_ram && hv_vsm_nr_vtl1_ram ? 0 : -ENODEV;
-}
-
-static bool hv_vsm_in_regions(const struct hv_vsm_region *regions,
-			      unsigned int nr, u64 start, u64 end)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		if (start >= regions[i].start && end <= regions[i].end)
-			return true;
-	return false;
-}
-
-static bool hv_vsm_hits_regions(const struct hv_vsm_region *regions,
-				unsigned int nr, u64 start, u64 end)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		if (start < regions[i].end && end > regions[i].start)
-			return true;
-	return false;
+	return start >= end;
 }
 
 /**
@@ -119,9 +78,9 @@ int hv_vsm_check_vtl0_range(phys_addr_t pa, phys_addr_t epa)
 		return -EINVAL;
 	if (epa <= pa)
 		return -ERANGE;
-	if (hv_vsm_hits_regions(hv_vsm_vtl1_ram, hv_vsm_nr_vtl1_ram, pa, epa))
+	if (e820__mapped_any(pa, epa, E820_TYPE_RAM))
 		return -EACCES;
-	if (!hv_vsm_in_regions(hv_vsm_vtl0_ram, hv_vsm_nr_vtl0_ram, pa, epa))
+	if (!hv_vsm_all_vtl0_ram(pa, epa))
 		return -EFAULT;
 	return 0;
 }
@@ -287,9 +246,13 @@ int hv_vsm_protect_self(void)
 	if (ret)
 		return ret;
 
-	for (i = 0; i < hv_vsm_nr_vtl1_ram; i++) {
-		run.start = PFN_DOWN(hv_vsm_vtl1_ram[i].start);
-		run.end = PFN_UP(hv_vsm_vtl1_ram[i].end);
+	for (i = 0; i < e820_table->nr_entries; i++) {
+		const struct e820_entry *e = &e820_table->entries[i];
+
+		if (e->type != E820_TYPE_RAM)
+			continue;
+		run.start = PFN_DOWN(e->addr);
+		run.end = PFN_UP(e->addr + e->size);
 		ret = hv_vsm_set_protections(&run, 1);
 		if (ret)
 			return ret;
