@@ -13,7 +13,9 @@
  *
  * After the end of boot, writing to <debugfs>/vsm_test/after_boot makes
  * every boot-only call again with valid arguments: each must return -EPERM
- * (before it, or with heki=off, the write fails with -EPERM itself).
+ * (before it, or with heki=off, the write fails with -EPERM itself); and
+ * asks VTL1 to write its violation log into kernel read-only data, which
+ * must be refused with -EACCES.
  *
  * <debugfs>/vsm_test/before_boot and after_boot list one case a line:
  *
@@ -37,6 +39,7 @@
 #include <linux/slab.h>
 #include <asm/asm.h>
 #include <asm/mshyperv.h>
+#include <asm/sections.h>
 #include <hyperv/hv_vsm.h>
 
 #include "../hv_vsm_hvcall.h"
@@ -391,6 +394,17 @@ static void boot_aps(struct req *r)
 	r->a2 = PHYS_PFN(__pa(r->pages[0]));
 }
 
+/*
+ * Not a boot-only call: VTL1 would write the log into a page of kernel
+ * read-only data, which VTL0 itself may no longer write.
+ */
+static void read_violations_to_rodata(struct req *r)
+{
+	r->func = HV_VSM_VTL_CALL_READ_VIOLATIONS;
+	r->a1 = __pa_symbol(__start_rodata);
+	r->a2 = 1;
+}
+
 static const struct vsm_case boot_only[] = {
 	{ "lock_regs", -EPERM, 1, lock_regs },
 	{ "signal_end_of_boot", -EPERM, 1, end_of_boot },
@@ -399,6 +413,7 @@ static const struct vsm_case boot_only[] = {
 	{ "enable_aps_vtl", -EPERM, 1, enable_aps_vtl },
 	{ "boot_aps", -EPERM, 2, boot_aps },
 	{ "unknown_function", -EINVAL, 1, unknown_function },
+	{ "read_violations_to_rodata", -EACCES, 1, read_violations_to_rodata },
 };
 
 /* VTL1 runs on this CPU's virtual processor. */
