@@ -12,6 +12,7 @@
 #include <linux/kstrtox.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 #include <asm/sections.h>
 #include <kunit/visibility.h>
 
@@ -319,6 +320,8 @@ struct protect_ctx {
 	struct heki_core *core;
 	struct heki_request *req;
 	unsigned long attributes;
+	struct heki_span spans[HEKI_MAX_SPANS];
+	unsigned int nr_spans;
 };
 
 static int add_frames(unsigned long pfn, unsigned long npages, void *data)
@@ -332,14 +335,14 @@ static int add_frames(unsigned long pfn, unsigned long npages, void *data)
 				PFN_PHYS(pfn + npages), ctx->attributes);
 }
 
-static bool in_spans(struct heki_core *core, unsigned long pfn,
+static bool in_spans(const struct protect_ctx *ctx, unsigned long pfn,
 		     unsigned long *next)
 {
 	bool inside = false;
 	unsigned int i;
 
-	for (i = 0; i < core->nr_spans; i++) {
-		const struct heki_span *span = &core->spans[i];
+	for (i = 0; i < ctx->nr_spans; i++) {
+		const struct heki_span *span = &ctx->spans[i];
 
 		if (span->start <= pfn && pfn < span->end)
 			inside = true;
@@ -351,17 +354,16 @@ static bool in_spans(struct heki_core *core, unsigned long pfn,
 	return inside;
 }
 
-static int add_segment(void *data, unsigned long start, unsigned long end,
-		       unsigned long perms)
+static int add_segment(struct protect_ctx *ctx, unsigned long start,
+		       unsigned long end, unsigned long perms)
 {
-	struct protect_ctx *ctx = data;
 	unsigned long pos, next;
 	int ret;
 
 	for (pos = start; pos < end; pos = next) {
 		next = end;
 		ctx->attributes = perms;
-		if (in_spans(ctx->core, pos, &next))
+		if (in_spans(ctx, pos, &next))
 			ctx->attributes |= HEKI_ATTR_MEM_IMMUTABLE;
 		if (ctx->core->ram_only) {
 			ret = walk_system_ram_range(pos, next - pos, ctx,
@@ -378,27 +380,79 @@ static int add_segment(void *data, unsigned long start, unsigned long end,
 	return 0;
 }
 
+/* Runs of equal cumulative permission, copied out of the counters. */
+struct segments {
+	struct heki_span *seg;
+	unsigned long nr;
+	unsigned long max;
+};
+
+static int copy_segment(void *data, unsigned long start, unsigned long end,
+			unsigned long perms)
+{
+	struct segments *segs = data;
+
+	if (segs->nr == segs->max)
+		return -EOVERFLOW;
+	segs->seg[segs->nr++] = (struct heki_span){ start, end, perms };
+	return 0;
+}
+
+/*
+ * Nothing may be allocated with the instance lock held: with
+ * debug_pagealloc, mapping a new page feeds the counters, which takes the
+ * lock. Every segment holds at least one run, so the number of runs bounds
+ * the number of segments.
+ */
+static int copy_segments(struct heki_core *core, struct protect_ctx *ctx,
+			 struct segments *segs)
+{
+	unsigned long runs;
+	int ret;
+
+	spin_lock_irq(&core->lock);
+	while ((runs = core->counters.nr_runs) > segs->max) {
+		spin_unlock_irq(&core->lock);
+		kvfree(segs->seg);
+		segs->seg = kvmalloc_array(runs, sizeof(*segs->seg),
+					   GFP_KERNEL);
+		if (!segs->seg)
+			return -ENOMEM;
+		segs->max = runs;
+		spin_lock_irq(&core->lock);
+	}
+	ret = heki_counters_for_each(&core->counters, copy_segment, segs);
+	memcpy(ctx->spans, core->spans, sizeof(ctx->spans));
+	ctx->nr_spans = core->nr_spans;
+	spin_unlock_irq(&core->lock);
+	return ret;
+}
+
 /**
  * heki_core_build_protect() - Build the permission map of an instance
  * @core: Instance.
- * @req: Memory request initialised with GFP_ATOMIC (the counters are read
- *       with the instance lock held).
+ * @req: Empty memory request.
  *
  * Each maximal run of page frames with the same cumulative permission
  * becomes one range, split where an immutable span starts or ends; ranges
  * inside immutable spans carry %HEKI_ATTR_MEM_IMMUTABLE. The kernel's own
- * instance only sends System RAM.
+ * instance only sends System RAM. The counters are copied with the
+ * instance lock held, and the list is built from the copy: this may sleep.
  *
  * Return: 0 on success or a negative errno.
  */
 int heki_core_build_protect(struct heki_core *core, struct heki_request *req)
 {
 	struct protect_ctx ctx = { .core = core, .req = req };
+	struct segments segs = {};
+	unsigned long i;
 	int ret;
 
-	spin_lock_irq(&core->lock);
-	ret = heki_counters_for_each(&core->counters, add_segment, &ctx);
-	spin_unlock_irq(&core->lock);
+	ret = copy_segments(core, &ctx, &segs);
+	for (i = 0; !ret && i < segs.nr; i++)
+		ret = add_segment(&ctx, segs.seg[i].start, segs.seg[i].end,
+				  segs.seg[i].perms);
+	kvfree(segs.seg);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(heki_core_build_protect);
@@ -459,7 +513,7 @@ int heki_core_protect(struct heki_core *core)
 	if (!hv->protect_memory)
 		return -EOPNOTSUPP;
 
-	heki_request_init(&req, HEKI_REQ_MEMORY, GFP_ATOMIC | __GFP_NOWARN);
+	heki_request_init(&req, HEKI_REQ_MEMORY, GFP_KERNEL);
 	ret = heki_core_build_protect(core, &req);
 	if (!ret && !req.nranges)
 		ret = -ENODATA;
