@@ -213,7 +213,7 @@ void heki_cpa_update(unsigned long pfn, unsigned long npages,
 static const char *const cpa_prefixes[] = {
 	"heki_cpa_check", "change_page_attr", "__change_page_attr", "cpa_",
 	"set_memory_", "_set_memory_", "__set_memory_", "set_pages_",
-	"_set_pages_", "set_direct_map_",
+	"_set_pages_", "__set_pages_", "set_direct_map_",
 };
 
 static bool cpa_internal(unsigned long addr)
@@ -251,19 +251,21 @@ static unsigned long cpa_site(void)
  * @addr_array: @addr is an array of @numpages addresses.
  * @pages: If not NULL, the array of pages to change instead of @addr.
  *
- * Called by change_page_attr_set_clr() before anything is modified. Only
- * changes that can grant a permission (set present or writable, clear
- * no-execute) are looked at, and only after the end of boot. Aliases need
- * no walk of their own: they map the same page frames and only ever get a
- * subset of the primary change.
+ * Called by __change_page_attr_set_clr() for the primary mapping before
+ * anything is modified, so for every set_memory_*(), set_pages_*() and
+ * set_direct_map_*() change. Only changes that can grant a permission (set
+ * present or writable, clear no-execute) are looked at, and only after the
+ * end of boot. Aliases need no walk of their own: they map the same page
+ * frames and only ever get a subset of the primary change.
  *
  * Return: 0 if the change may proceed, -EPERM if it would widen the
  * permission of an immutable page frame.
  */
-int heki_cpa_check(unsigned long *addr, int numpages, pgprot_t mask_set,
-		   pgprot_t mask_clr, bool addr_array, struct page **pages)
+int heki_cpa_check(unsigned long *addr, unsigned long numpages,
+		   pgprot_t mask_set, pgprot_t mask_clr, bool addr_array,
+		   struct page **pages)
 {
-	int i = 0;
+	unsigned long i = 0;
 
 	if (!heki_enforcing())
 		return 0;
@@ -307,7 +309,7 @@ int heki_cpa_check(unsigned long *addr, int numpages, pgprot_t mask_set,
 				n = ((va | ~page_level_mask(level)) + 1 - va) >>
 				    PAGE_SHIFT;
 		}
-		n = min_t(unsigned long, n, numpages - i);
+		n = min(n, numpages - i);
 
 		flags &= ~pgprot_val(mask_clr);
 		flags |= pgprot_val(mask_set);

@@ -15,8 +15,9 @@ struct page;
 
 void heki_cpa_update(unsigned long pfn, unsigned long npages,
 		     pgprot_t old_prot, pgprot_t new_prot, bool nx, bool rw);
-int heki_cpa_check(unsigned long *addr, int numpages, pgprot_t mask_set,
-		   pgprot_t mask_clr, bool addr_array, struct page **pages);
+int heki_cpa_check(unsigned long *addr, unsigned long numpages,
+		   pgprot_t mask_set, pgprot_t mask_clr, bool addr_array,
+		   struct page **pages);
 
 #else /* !CONFIG_HEKI */
 
@@ -26,7 +27,7 @@ static inline void heki_cpa_update(unsigned long pfn, unsigned long npages,
 {
 }
 
-static inline int heki_cpa_check(unsigned long *addr, int numpages,
+static inline int heki_cpa_check(unsigned long *addr, unsigned long numpages,
 				 pgprot_t mask_set, pgprot_t mask_clr,
 				 bool addr_array, struct page **pages)
 {
