@@ -214,7 +214,6 @@ int heki_core_refuse(struct heki_core *core, unsigned long pfn,
 int heki_core_seal(struct heki_core *core, const struct heki_span *spans,
 		   unsigned int nr_spans);
 int heki_core_lock_regs(struct heki_core *core, unsigned int cpu);
-int heki_core_build_protect(struct heki_core *core, struct heki_request *req);
 int heki_core_protect(struct heki_core *core);
 int heki_core_load_kdata(struct heki_core *core, struct heki_request *req);
 int heki_core_finish_boot(struct heki_core *core);

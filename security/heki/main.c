@@ -428,20 +428,15 @@ static int copy_segments(struct heki_core *core, struct protect_ctx *ctx,
 	return ret;
 }
 
-/**
- * heki_core_build_protect() - Build the permission map of an instance
- * @core: Instance.
- * @req: Empty memory request.
- *
+/*
+ * Builds the permission map of an instance in @req, an empty memory request.
  * Each maximal run of page frames with the same cumulative permission
  * becomes one range, split where an immutable span starts or ends; ranges
  * inside immutable spans carry %HEKI_ATTR_MEM_IMMUTABLE. The kernel's own
  * instance only sends System RAM. The counters are copied with the
  * instance lock held, and the list is built from the copy: this may sleep.
- *
- * Return: 0 on success or a negative errno.
  */
-int heki_core_build_protect(struct heki_core *core, struct heki_request *req)
+static int build_protect(struct heki_core *core, struct heki_request *req)
 {
 	struct protect_ctx ctx = { .core = core, .req = req };
 	struct segments segs = {};
@@ -455,7 +450,6 @@ int heki_core_build_protect(struct heki_core *core, struct heki_request *req)
 	kvfree(segs.seg);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(heki_core_build_protect);
 
 /**
  * heki_core_lock_regs() - Have the backend pin the registers of a CPU
@@ -514,7 +508,7 @@ int heki_core_protect(struct heki_core *core)
 		return -EOPNOTSUPP;
 
 	heki_request_init(&req, HEKI_REQ_MEMORY, GFP_KERNEL);
-	ret = heki_core_build_protect(core, &req);
+	ret = build_protect(core, &req);
 	if (!ret && !req.nranges)
 		ret = -ENODATA;
 	if (ret)
