@@ -216,7 +216,7 @@ int heki_core_seal(struct heki_core *core, const struct heki_span *spans,
 int heki_core_lock_regs(struct heki_core *core, unsigned int cpu);
 int heki_core_protect(struct heki_core *core);
 int heki_core_load_kdata(struct heki_core *core, struct heki_request *req);
-int heki_core_finish_boot(struct heki_core *core);
+int heki_core_finish_boot(struct heki_core *core, bool complete);
 int heki_core_read_violations(struct heki_core *core,
 			      struct heki_violation *buf, unsigned int max);
 const char *heki_state_name(enum heki_state state);

@@ -563,13 +563,17 @@ EXPORT_SYMBOL_IF_KUNIT(heki_core_load_kdata);
 /**
  * heki_core_finish_boot() - Signal the end of boot to the backend
  * @core: Instance.
+ * @complete: Pinning registers, protecting memory and handing over kernel
+ *            data all succeeded before.
  *
- * The call is counted in the seal statistics.
+ * The call is counted in the seal statistics. Once the backend accepted
+ * it, the state is %HEKI_STATE_SEALED, or %HEKI_STATE_INCOMPLETE if
+ * @complete is false.
  *
- * Return: 0 on success (the instance is then sealed), -ENODEV without a
- * backend, -EOPNOTSUPP if it has no finish_boot operation, or its error.
+ * Return: 0 on success, -ENODEV without a backend, -EOPNOTSUPP if it has
+ * no finish_boot operation, or its error.
  */
-int heki_core_finish_boot(struct heki_core *core)
+int heki_core_finish_boot(struct heki_core *core, bool complete)
 {
 	struct heki_hypervisor *hv = READ_ONCE(core->hv);
 	int ret;
@@ -582,7 +586,8 @@ int heki_core_finish_boot(struct heki_core *core)
 	spin_lock_irq(&core->lock);
 	core->seal.finish_boot++;
 	if (!ret)
-		core->state = HEKI_STATE_SEALED;
+		core->state = complete ? HEKI_STATE_SEALED :
+					 HEKI_STATE_INCOMPLETE;
 	spin_unlock_irq(&core->lock);
 	return ret;
 }
@@ -907,15 +912,13 @@ void heki_late_init(void)
 		complete = false;
 	}
 	/* Even so: the boot-only operations must be closed to the kernel. */
-	ret = heki_core_finish_boot(core);
+	ret = heki_core_finish_boot(core, complete);
 	if (ret) {
 		pr_err("finish_boot failed: %d\n", ret);
 		return;
 	}
 
 	spin_lock_irq(&core->lock);
-	if (!complete)
-		core->state = HEKI_STATE_INCOMPLETE;
 	seal = core->seal;
 	spin_unlock_irq(&core->lock);
 	pr_info("kernel sealed by %s%s: %lu calls, %lu ranges in %lu list pages\n",

@@ -125,7 +125,7 @@ static void heki_core_no_backend(struct kunit *test)
 	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -ENODEV);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -ENODEV);
-	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -ENODEV);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, true), -ENODEV);
 	KUNIT_EXPECT_EQ(test, heki_core_read_violations(c, &v, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_NO_BACKEND);
 }
@@ -142,7 +142,7 @@ static void heki_core_missing_ops(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, heki_core_register(c, &empty), 0);
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, true), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, heki_core_read_violations(c, &v, 1),
 			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
@@ -257,20 +257,31 @@ static void heki_core_kdata(struct kunit *test)
 	heki_request_free(&req);
 }
 
-static void heki_core_finish(struct kunit *test)
+/* A refused end of boot changes nothing; an accepted one sets @state. */
+static void check_finish(struct kunit *test, bool complete,
+			 enum heki_state state)
 {
 	struct heki_core *c = core(test);
 	struct heki_test_backend *b = backend(test);
 
 	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
 	b->ret[HEKI_TEST_FINISH_BOOT] = -EINVAL;
-	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -EINVAL);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, complete), -EINVAL);
 	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
 	b->ret[HEKI_TEST_FINISH_BOOT] = 0;
-	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), 0);
-	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_SEALED);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, complete), 0);
+	KUNIT_EXPECT_EQ(test, c->state, state);
 	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_FINISH_BOOT], 2U);
-	KUNIT_EXPECT_STREQ(test, heki_state_name(c->state), "sealed");
+}
+
+static void heki_core_finish(struct kunit *test)
+{
+	check_finish(test, true, HEKI_STATE_SEALED);
+}
+
+static void heki_core_finish_incomplete(struct kunit *test)
+{
+	check_finish(test, false, HEKI_STATE_INCOMPLETE);
 }
 
 static void heki_core_lock_regs_pinned(struct kunit *test)
@@ -334,7 +345,7 @@ static void heki_core_seal_stats(struct kunit *test)
 					       HEKI_MODULE_CERTS), 0);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), 0);
 	heki_request_free(&req);
-	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, true), 0);
 
 	expect_seal(test, &(struct heki_seal_stats){
 		.lock_regs = 1, .protect_memory = 1, .load_kdata = 1,
@@ -352,7 +363,7 @@ static void heki_core_seal_stats_errors(struct kunit *test)
 
 	/* Nothing reaches the backend: nothing is counted. */
 	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
-	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -ENODEV);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, true), -ENODEV);
 	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -ENODATA);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -ENODATA);
@@ -367,7 +378,7 @@ static void heki_core_seal_stats_errors(struct kunit *test)
 	b->ret[HEKI_TEST_FINISH_BOOT] = -EIO;
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -EIO);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -EIO);
-	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c), -EIO);
+	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, true), -EIO);
 	heki_request_free(&req);
 	expect_seal(test, &(struct heki_seal_stats){
 		.protect_memory = 1, .load_kdata = 1, .finish_boot = 1,
@@ -495,6 +506,7 @@ static struct kunit_case heki_core_cases[] = {
 	KUNIT_CASE(heki_core_protect_errors),
 	KUNIT_CASE(heki_core_kdata),
 	KUNIT_CASE(heki_core_finish),
+	KUNIT_CASE(heki_core_finish_incomplete),
 	KUNIT_CASE(heki_core_lock_regs_pinned),
 	KUNIT_CASE(heki_core_seal_stats),
 	KUNIT_CASE(heki_core_seal_stats_errors),
