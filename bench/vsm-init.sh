@@ -220,7 +220,5 @@ def seal_value(key):
 
 print("  VTL calls made to seal the kernel: %s" % seal_value("calls"))
 print("  ranges sent:                       %s" % seal_value("ranges"))
-if any("list_pages" in st for st in seals):
-    print("  list pages:                        %s" % seal_value("list_pages"))
 print("  heki/seal: " + ", ".join("%s %s" % (k, seal_value(k).split()[0]) for k in seals[0]))
 PY

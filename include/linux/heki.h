@@ -23,8 +23,9 @@
  * @attributes: HEKI_ATTR_MEM_* bits for a memory protection request, an
  *              &enum heki_kdata_type for a kernel data request.
  *
- * This is a wire format shared with the hypervisor side; it is compatible
- * with the LVBS ABI.
+ * A request is an array of ranges, sorted by @pa and disjoint for memory
+ * protection requests. It is an in-kernel type: a backend that talks to
+ * the hypervisor side in a wire format of its own translates it.
  */
 struct heki_range {
 	unsigned long va;
@@ -32,24 +33,6 @@ struct heki_range {
 	phys_addr_t epa;
 	unsigned long attributes;
 };
-
-/**
- * struct heki_page - One 4 KiB page of a chained request list
- * @next: Kernel virtual address of the next page, ignored by the backend.
- * @next_pa: Physical address of the next page, 0 ends the chain.
- * @nranges: Number of entries of @ranges used in this page.
- * @ranges: The ranges, at most %HEKI_MAX_RANGES.
- */
-struct heki_page {
-	struct heki_page *next;
-	phys_addr_t next_pa;
-	unsigned long nranges;
-	struct heki_range ranges[];
-};
-
-/* Ranges that fit in one list page: 127 with 4 KiB pages. */
-#define HEKI_MAX_RANGES \
-	((PAGE_SIZE - sizeof(struct heki_page)) / sizeof(struct heki_range))
 
 #define HEKI_ATTR_MEM_READ	BIT(0)
 #define HEKI_ATTR_MEM_WRITE	BIT(1)
@@ -63,19 +46,11 @@ struct heki_page {
 
 /**
  * enum heki_kdata_type - Kind of kernel data passed to heki_hypervisor.load_kdata
- * @HEKI_MODULE_CERTS: Certificates trusted for module signatures.
- * @HEKI_REVOCATION_CERTS: Revoked certificates.
- * @HEKI_BLACKLIST_HASHES: Hashes of blocked binaries.
- * @HEKI_KERNEL_INFO: Layout information about the running kernel.
  * @HEKI_KERNEL_DATA: The kernel's read-only data (.rodata).
  * @HEKI_KDATA_MAX: Number of types.
  */
 enum heki_kdata_type {
-	HEKI_MODULE_CERTS = 0,
-	HEKI_REVOCATION_CERTS = 1,
-	HEKI_BLACKLIST_HASHES = 2,
-	HEKI_KERNEL_INFO = 3,
-	HEKI_KERNEL_DATA = 4,
+	HEKI_KERNEL_DATA,
 	HEKI_KDATA_MAX,
 };
 
@@ -120,7 +95,7 @@ enum heki_violation_type {
  * @value: Value the kernel tried to write (0 for memory accesses).
  * @count: How many times this (type, vp, rip, addr) happened.
  *
- * This is also the wire record the hypervisor side hands back (40 bytes).
+ * A backend translates the records of the hypervisor side into these.
  */
 struct heki_violation {
 	u32 type;
@@ -141,34 +116,30 @@ struct heki_violation {
  * @lock_regs: Pin the control registers of the calling CPU. Called on every
  *             online CPU at end of boot, and then on each CPU that comes
  *             online, from a CPU hotplug callback running on that CPU.
- * @protect_memory: Enforce the permissions of a list of ranges; @head_pa is
- *                  the physical address of the first &struct heki_page and
- *                  @nranges the number of ranges in the whole chain.
+ * @protect_memory: Enforce the permissions of @nranges ranges, sorted and
+ *                  disjoint, with HEKI_ATTR_MEM_* attributes; the whole
+ *                  request is one call.
  * @load_kdata: Hand kernel data (&enum heki_kdata_type in each range's
- *              attributes) to the hypervisor side; same list format.
+ *              attributes) to the hypervisor side.
  * @finish_boot: Signal the end of boot; boot-only operations are refused
  *               afterwards.
- * @validate_module: Validate a module; returns a token >= 0 or -errno.
- * @free_module_init: Release the init sections of a validated module.
- * @unload_module: Release a validated module.
  * @read_violations: Copy up to @max records into @buf; returns how many, or
  *                   -errno.
  *
  * Every operation may be NULL; the core then reports -EOPNOTSUPP for it.
- * Operations return 0 or a negative errno. A request list is built by the
- * core and freed after the call: the backend must not keep pointers into it.
+ * Operations return 0 or a negative errno. The ranges of a request belong
+ * to the core and are freed after the call: the backend must not keep
+ * pointers into them.
  */
 struct heki_hypervisor {
 	const char *name;
 	const char *const *pinned_regs;
 	int (*lock_regs)(void);
-	int (*protect_memory)(phys_addr_t head_pa, unsigned long nranges);
-	int (*load_kdata)(phys_addr_t head_pa, unsigned long nranges);
+	int (*protect_memory)(const struct heki_range *ranges,
+			      unsigned long nranges);
+	int (*load_kdata)(const struct heki_range *ranges,
+			  unsigned long nranges);
 	int (*finish_boot)(void);
-	long (*validate_module)(phys_addr_t head_pa, unsigned long nranges,
-				unsigned long flags);
-	int (*free_module_init)(long token);
-	int (*unload_module)(long token);
 	int (*read_violations)(struct heki_violation *buf, unsigned int max);
 };
 

@@ -72,7 +72,7 @@ int heki_counters_for_each(struct heki_counters *c, heki_segment_fn fn,
 size_t heki_counters_bytes(struct heki_counters *c);
 
 /**
- * enum heki_request_type - What a request list carries
+ * enum heki_request_type - What the ranges of a request carry
  * @HEKI_REQ_MEMORY: Attributes are HEKI_ATTR_MEM_* bits.
  * @HEKI_REQ_KDATA: Attributes are an &enum heki_kdata_type.
  */
@@ -82,28 +82,22 @@ enum heki_request_type {
 };
 
 /**
- * struct heki_request - A chained list of &struct heki_page being built
+ * struct heki_request - An array of ranges being built for the backend
  * @type: What the attributes of the ranges mean.
- * @gfp: Allocation flags for list pages.
- * @head: First list page, NULL while the request is empty.
- * @tail: Last list page.
- * @nranges: Ranges in the whole chain.
- * @npages: List pages in the chain.
+ * @ranges: The ranges, allocated with kvmalloc(); NULL while empty.
+ * @nranges: Entries of @ranges used.
+ * @capacity: Entries of @ranges allocated.
  */
 struct heki_request {
 	enum heki_request_type type;
-	gfp_t gfp;
-	struct heki_page *head;
-	struct heki_page *tail;
+	struct heki_range *ranges;
 	unsigned long nranges;
-	unsigned long npages;
+	unsigned long capacity;
 };
 
-void heki_request_init(struct heki_request *req, enum heki_request_type type,
-		       gfp_t gfp);
+void heki_request_init(struct heki_request *req, enum heki_request_type type);
 int heki_request_add(struct heki_request *req, unsigned long va,
 		     phys_addr_t pa, phys_addr_t epa, unsigned long attributes);
-phys_addr_t heki_request_head_pa(const struct heki_request *req);
 void heki_request_free(struct heki_request *req);
 
 /**
@@ -148,7 +142,6 @@ struct heki_span {
  * @load_kdata: load_kdata calls.
  * @finish_boot: finish_boot calls.
  * @ranges: Ranges sent with protect_memory.
- * @list_pages: List pages sent with protect_memory.
  * @kdata_ranges: Ranges sent with load_kdata.
  *
  * A call is counted once the backend was called, whatever it returned;
@@ -161,7 +154,6 @@ struct heki_seal_stats {
 	unsigned long load_kdata;
 	unsigned long finish_boot;
 	unsigned long ranges;
-	unsigned long list_pages;
 	unsigned long kdata_ranges;
 };
 

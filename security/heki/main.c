@@ -399,10 +399,10 @@ static int copy_segment(void *data, unsigned long start, unsigned long end,
 }
 
 /*
- * Nothing may be allocated with the instance lock held: with
- * debug_pagealloc, mapping a new page feeds the counters, which takes the
- * lock. Every segment holds at least one run, so the number of runs bounds
- * the number of segments.
+ * Nothing may be allocated with the instance lock held: memory that
+ * kvmalloc() gets from vmalloc is mapped, which feeds the counters and
+ * takes the lock. Every segment holds at least one run, so the number of
+ * runs bounds the number of segments.
  */
 static int copy_segments(struct heki_core *core, struct protect_ctx *ctx,
 			 struct segments *segs)
@@ -434,7 +434,8 @@ static int copy_segments(struct heki_core *core, struct protect_ctx *ctx,
  * becomes one range, split where an immutable span starts or ends; ranges
  * inside immutable spans carry %HEKI_ATTR_MEM_IMMUTABLE. The kernel's own
  * instance only sends System RAM. The counters are copied with the
- * instance lock held, and the list is built from the copy: this may sleep.
+ * instance lock held, and the request is built from the copy: this may
+ * sleep.
  */
 static int build_protect(struct heki_core *core, struct heki_request *req)
 {
@@ -489,12 +490,12 @@ EXPORT_SYMBOL_IF_KUNIT(heki_core_lock_regs);
  * heki_core_protect() - Ask the backend to enforce the permission map
  * @core: Instance.
  *
- * The whole map goes to the backend in one call, as one chained list. The
- * call, its ranges and list pages are counted in the seal statistics.
+ * The whole map goes to the backend in one call, as one array of ranges.
+ * The call and its ranges are counted in the seal statistics.
  *
  * Return: 0 on success, -ENODEV without a backend, -EOPNOTSUPP if it has no
  * protect_memory operation, -ENODATA if the map is empty, or the error of
- * the list allocation or of the backend.
+ * the request allocation or of the backend.
  */
 int heki_core_protect(struct heki_core *core)
 {
@@ -507,22 +508,20 @@ int heki_core_protect(struct heki_core *core)
 	if (!hv->protect_memory)
 		return -EOPNOTSUPP;
 
-	heki_request_init(&req, HEKI_REQ_MEMORY, GFP_KERNEL);
+	heki_request_init(&req, HEKI_REQ_MEMORY);
 	ret = build_protect(core, &req);
 	if (!ret && !req.nranges)
 		ret = -ENODATA;
 	if (ret)
 		goto out;
 
-	ret = hv->protect_memory(heki_request_head_pa(&req), req.nranges);
+	ret = hv->protect_memory(req.ranges, req.nranges);
 	spin_lock_irq(&core->lock);
 	core->seal.protect_memory++;
 	core->seal.ranges += req.nranges;
-	core->seal.list_pages += req.npages;
 	spin_unlock_irq(&core->lock);
 	if (!ret)
-		pr_info("protect_memory: %lu ranges in %lu list pages\n",
-			req.nranges, req.npages);
+		pr_info("protect_memory: %lu ranges\n", req.nranges);
 out:
 	heki_request_free(&req);
 	return ret;
@@ -551,7 +550,7 @@ int heki_core_load_kdata(struct heki_core *core, struct heki_request *req)
 	if (req->type != HEKI_REQ_KDATA || !req->nranges)
 		return -ENODATA;
 
-	ret = hv->load_kdata(heki_request_head_pa(req), req->nranges);
+	ret = hv->load_kdata(req->ranges, req->nranges);
 	spin_lock_irq(&core->lock);
 	core->seal.load_kdata++;
 	core->seal.kdata_ranges += req->nranges;
@@ -844,7 +843,7 @@ static int load_kdata(struct heki_core *core)
 	struct heki_request req;
 	int ret;
 
-	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	heki_request_init(&req, HEKI_REQ_KDATA);
 	ret = heki_request_add(&req, (unsigned long)__start_rodata,
 			       __pa_symbol(__start_rodata),
 			       PFN_PHYS(PFN_UP(__pa_symbol(__end_rodata))),
@@ -921,9 +920,9 @@ void heki_late_init(void)
 	spin_lock_irq(&core->lock);
 	seal = core->seal;
 	spin_unlock_irq(&core->lock);
-	pr_info("kernel sealed by %s%s: %lu calls, %lu ranges in %lu list pages\n",
+	pr_info("kernel sealed by %s%s: %lu calls, %lu ranges\n",
 		core->hv->name, complete ? "" : ", incompletely",
-		heki_seal_calls(&seal), seal.ranges, seal.list_pages);
+		heki_seal_calls(&seal), seal.ranges);
 }
 
 static int __init heki_init(void)

@@ -124,7 +124,6 @@ static int seal_show(struct seq_file *m, void *v)
 	seq_printf(m, "load_kdata %lu\n", seal.load_kdata);
 	seq_printf(m, "finish_boot %lu\n", seal.finish_boot);
 	seq_printf(m, "ranges %lu\n", seal.ranges);
-	seq_printf(m, "list_pages %lu\n", seal.list_pages);
 	seq_printf(m, "kdata_ranges %lu\n", seal.kdata_ranges);
 	return 0;
 }

@@ -527,7 +527,7 @@ static void boot_only_call(struct result *res, const struct attack *attack,
 {
 	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
 	bool kdata = attack->flags & ATTACK_KDATA;
-	int (*op)(phys_addr_t head_pa, unsigned long nranges);
+	int (*op)(const struct heki_range *ranges, unsigned long nranges);
 	struct heki_request req;
 	unsigned long page;
 	int ret;
@@ -547,16 +547,15 @@ static void boot_only_call(struct result *res, const struct attack *attack,
 		fail(res, -ENOMEM);
 		return;
 	}
-	heki_request_init(&req, kdata ? HEKI_REQ_KDATA : HEKI_REQ_MEMORY,
-			  GFP_KERNEL);
+	heki_request_init(&req, kdata ? HEKI_REQ_KDATA : HEKI_REQ_MEMORY);
 	ret = heki_request_add(&req, page, __pa(page), __pa(page) + PAGE_SIZE,
-			       kdata ? HEKI_KERNEL_INFO :
+			       kdata ? HEKI_KERNEL_DATA :
 			       HEKI_ATTR_MEM_READ | HEKI_ATTR_MEM_WRITE);
 	if (ret) {
 		fail(res, ret);
 	} else {
 		res->outcome = OUTCOME_RETURNED;
-		res->value = op(heki_request_head_pa(&req), req.nranges);
+		res->value = op(req.ranges, req.nranges);
 		res->cpu = raw_smp_processor_id();
 	}
 	heki_request_free(&req);

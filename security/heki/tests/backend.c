@@ -6,7 +6,6 @@
  * global; KUnit runs the cases of these suites one at a time.
  */
 
-#include <linux/io.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 
@@ -14,40 +13,33 @@
 
 static struct heki_test_backend *current_backend;
 
-static int record_list(enum heki_test_op op, phys_addr_t head_pa,
-		       unsigned long nranges)
+/* Whether @ranges are non-empty, sorted by physical address and disjoint. */
+static bool ordered(const struct heki_range *ranges, unsigned long nranges)
+{
+	unsigned long i;
+
+	for (i = 0; i < nranges; i++) {
+		if (ranges[i].epa <= ranges[i].pa)
+			return false;
+		if (i && ranges[i].pa < ranges[i - 1].epa)
+			return false;
+	}
+	return true;
+}
+
+static int record(enum heki_test_op op, const struct heki_range *ranges,
+		  unsigned long nranges)
 {
 	struct heki_test_backend *b = current_backend;
-	unsigned long seen = 0;
-	phys_addr_t pa = head_pa;
 
 	b->calls[op]++;
 	b->nranges = nranges;
-	b->npages = 0;
-	b->chain_ok = true;
-	b->ranges = kunit_kcalloc(b->test, max(nranges, 1UL),
-				  sizeof(*b->ranges), GFP_KERNEL);
-	if (!b->ranges) {
-		b->chain_ok = false;
+	b->ordered = ordered(ranges, nranges);
+	b->ranges = kunit_kmalloc_array(b->test, max(nranges, 1UL),
+					sizeof(*b->ranges), GFP_KERNEL);
+	if (!b->ranges)
 		return -ENOMEM;
-	}
-	while (pa) {
-		const struct heki_page *page = phys_to_virt(pa);
-
-		b->npages++;
-		if (page->nranges > HEKI_MAX_RANGES ||
-		    page->nranges > nranges - seen ||
-		    (page->next_pa && page->next_pa != virt_to_phys(page->next))) {
-			b->chain_ok = false;
-			break;
-		}
-		memcpy(&b->ranges[seen], page->ranges,
-		       page->nranges * sizeof(*page->ranges));
-		seen += page->nranges;
-		pa = page->next_pa;
-	}
-	if (seen != nranges)
-		b->chain_ok = false;
+	memcpy(b->ranges, ranges, nranges * sizeof(*ranges));
 	return b->ret[op];
 }
 
@@ -57,14 +49,16 @@ static int test_lock_regs(void)
 	return current_backend->ret[HEKI_TEST_LOCK_REGS];
 }
 
-static int test_protect_memory(phys_addr_t head_pa, unsigned long nranges)
+static int test_protect_memory(const struct heki_range *ranges,
+			       unsigned long nranges)
 {
-	return record_list(HEKI_TEST_PROTECT_MEMORY, head_pa, nranges);
+	return record(HEKI_TEST_PROTECT_MEMORY, ranges, nranges);
 }
 
-static int test_load_kdata(phys_addr_t head_pa, unsigned long nranges)
+static int test_load_kdata(const struct heki_range *ranges,
+			   unsigned long nranges)
 {
-	return record_list(HEKI_TEST_LOAD_KDATA, head_pa, nranges);
+	return record(HEKI_TEST_LOAD_KDATA, ranges, nranges);
 }
 
 static int test_finish_boot(void)

@@ -24,11 +24,10 @@ enum heki_test_op {
  * @test: Test the backend belongs to (allocations are test-managed).
  * @calls: Number of calls per &enum heki_test_op.
  * @ret: Value each operation returns.
- * @ranges: Copy of the ranges of the last list received.
- * @nranges: Number of ranges the last list announced.
- * @npages: Number of list pages of the last list.
- * @chain_ok: The last list was consistent (per-page counts add up, none
- *            above HEKI_MAX_RANGES, links valid).
+ * @ranges: Copy of the ranges of the last request received.
+ * @nranges: Number of ranges of the last request.
+ * @ordered: The ranges of the last request were non-empty, sorted by
+ *           physical address and disjoint.
  * @violations: Records returned by read_violations.
  * @nr_violations: Number of records in @violations.
  */
@@ -39,8 +38,7 @@ struct heki_test_backend {
 	int ret[HEKI_TEST_NR_OPS];
 	struct heki_range *ranges;
 	unsigned long nranges;
-	unsigned long npages;
-	bool chain_ok;
+	bool ordered;
 	const struct heki_violation *violations;
 	unsigned int nr_violations;
 };

@@ -122,7 +122,7 @@ static void heki_core_no_backend(struct kunit *test)
 	struct heki_request req;
 
 	map(test, 0, 10, R);
-	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	heki_request_init(&req, HEKI_REQ_KDATA);
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -ENODEV);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -ENODEV);
 	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, true), -ENODEV);
@@ -138,7 +138,7 @@ static void heki_core_missing_ops(struct kunit *test)
 	struct heki_request req;
 
 	map(test, 0, 10, R);
-	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	heki_request_init(&req, HEKI_REQ_KDATA);
 	KUNIT_ASSERT_EQ(test, heki_core_register(c, &empty), 0);
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -EOPNOTSUPP);
@@ -161,8 +161,7 @@ static void heki_core_protect_one_call(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), 0);
 	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_PROTECT_MEMORY], 1U);
 	KUNIT_EXPECT_EQ(test, b->nranges, 300UL);
-	KUNIT_EXPECT_EQ(test, b->npages, 3UL);
-	KUNIT_EXPECT_TRUE(test, b->chain_ok);
+	KUNIT_EXPECT_TRUE(test, b->ordered);
 	KUNIT_EXPECT_EQ(test, b->ranges[0].pa, (phys_addr_t)PFN_PHYS(16));
 	KUNIT_EXPECT_EQ(test, b->ranges[0].epa, (phys_addr_t)PFN_PHYS(17));
 	KUNIT_EXPECT_EQ(test, b->ranges[0].attributes, R | X);
@@ -212,7 +211,7 @@ static void heki_core_protect_immutable(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, heki_core_seal(c, spans, ARRAY_SIZE(spans)), 0);
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), 0);
 	KUNIT_ASSERT_EQ(test, b->nranges, 6UL);
-	KUNIT_EXPECT_TRUE(test, b->chain_ok);
+	KUNIT_EXPECT_TRUE(test, b->ordered);
 	KUNIT_EXPECT_EQ(test, b->ranges[0].attributes, R | X);
 	KUNIT_EXPECT_EQ(test, b->ranges[0].epa, (phys_addr_t)PFN_PHYS(10));
 	KUNIT_EXPECT_EQ(test, b->ranges[1].attributes, R | X | IMM);
@@ -245,7 +244,7 @@ static void heki_core_kdata(struct kunit *test)
 	struct heki_request req;
 
 	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
-	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	heki_request_init(&req, HEKI_REQ_KDATA);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), -ENODATA);
 	KUNIT_ASSERT_EQ(test, heki_request_add(&req, 0, SZ_1M, SZ_2M,
 					       HEKI_KERNEL_DATA), 0);
@@ -319,7 +318,6 @@ static void expect_seal(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, got->load_kdata, want->load_kdata);
 	KUNIT_EXPECT_EQ(test, got->finish_boot, want->finish_boot);
 	KUNIT_EXPECT_EQ(test, got->ranges, want->ranges);
-	KUNIT_EXPECT_EQ(test, got->list_pages, want->list_pages);
 	KUNIT_EXPECT_EQ(test, got->kdata_ranges, want->kdata_ranges);
 }
 
@@ -330,7 +328,7 @@ static void heki_core_seal_stats(struct kunit *test)
 	struct heki_request req;
 	unsigned long i;
 
-	/* 300 ranges: three list pages. */
+	/* 300 ranges, sent in one call. */
 	for (i = 0; i < 300; i++)
 		map(test, 16 + i, 1, i % 2 ? R | W : R | X);
 	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
@@ -338,19 +336,18 @@ static void heki_core_seal_stats(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, heki_core_lock_regs(c, 0), 0);
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), 0);
-	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	heki_request_init(&req, HEKI_REQ_KDATA);
 	KUNIT_ASSERT_EQ(test, heki_request_add(&req, 0, SZ_1M, SZ_2M,
 					       HEKI_KERNEL_DATA), 0);
 	KUNIT_ASSERT_EQ(test, heki_request_add(&req, 0, SZ_4M, SZ_4M + SZ_1M,
-					       HEKI_MODULE_CERTS), 0);
+					       HEKI_KERNEL_DATA), 0);
 	KUNIT_EXPECT_EQ(test, heki_core_load_kdata(c, &req), 0);
 	heki_request_free(&req);
 	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, true), 0);
 
 	expect_seal(test, &(struct heki_seal_stats){
 		.lock_regs = 1, .protect_memory = 1, .load_kdata = 1,
-		.finish_boot = 1, .ranges = 300, .list_pages = 3,
-		.kdata_ranges = 2,
+		.finish_boot = 1, .ranges = 300, .kdata_ranges = 2,
 	});
 	KUNIT_EXPECT_EQ(test, heki_seal_calls(&c->seal), 4UL);
 }
@@ -362,7 +359,7 @@ static void heki_core_seal_stats_errors(struct kunit *test)
 	struct heki_request req;
 
 	/* Nothing reaches the backend: nothing is counted. */
-	heki_request_init(&req, HEKI_REQ_KDATA, GFP_KERNEL);
+	heki_request_init(&req, HEKI_REQ_KDATA);
 	KUNIT_EXPECT_EQ(test, heki_core_finish_boot(c, true), -ENODEV);
 	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
 	KUNIT_EXPECT_EQ(test, heki_core_protect(c), -ENODATA);
@@ -382,7 +379,7 @@ static void heki_core_seal_stats_errors(struct kunit *test)
 	heki_request_free(&req);
 	expect_seal(test, &(struct heki_seal_stats){
 		.protect_memory = 1, .load_kdata = 1, .finish_boot = 1,
-		.ranges = 1, .list_pages = 1, .kdata_ranges = 1,
+		.ranges = 1, .kdata_ranges = 1,
 	});
 	KUNIT_EXPECT_EQ(test, heki_seal_calls(&c->seal), 3UL);
 	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
