@@ -192,6 +192,48 @@ struct heki_core {
 	struct cpumask pinned;
 };
 
+/**
+ * struct heki_snapshot - Status of an instance, copied at one point in time
+ * @state: Current &enum heki_state.
+ * @backend: Name of the registered backend, NULL without one.
+ * @pinned_regs: What the backend pins (&heki_hypervisor.pinned_regs), NULL
+ *               without a backend or if it does not say.
+ * @tracking: The counters follow mapping changes.
+ * @runs: Runs stored in the counters.
+ * @counter_bytes: Memory held by the counters, spare runs included.
+ * @lost: Counter updates dropped for lack of memory.
+ * @underflows: Decrements of a counter that was already zero.
+ * @refused: Changes refused because they widened an immutable span.
+ * @seal: Backend calls made to seal the kernel.
+ * @pinned: CPUs whose last lock_regs call succeeded.
+ */
+struct heki_snapshot {
+	enum heki_state state;
+	const char *backend;
+	const char *const *pinned_regs;
+	bool tracking;
+	unsigned long runs;
+	size_t counter_bytes;
+	unsigned long lost;
+	unsigned long underflows;
+	unsigned long refused;
+	struct heki_seal_stats seal;
+	struct cpumask pinned;
+};
+
+/**
+ * struct heki_perm_stats - Page frames per cumulative permission
+ * @ranges: Maximal runs of contiguous frames with that permission.
+ * @pages: Frames with that permission.
+ *
+ * Both are indexed by a combination of HEKI_ATTR_MEM_{READ,WRITE,EXEC};
+ * index 0 stays zero, as frames no mapping grants anything are not stored.
+ */
+struct heki_perm_stats {
+	unsigned long ranges[HEKI_PERM_MASK + 1];
+	unsigned long pages[HEKI_PERM_MASK + 1];
+};
+
 void heki_core_init(struct heki_core *core, bool enabled);
 void heki_core_destroy(struct heki_core *core);
 int heki_core_register(struct heki_core *core, struct heki_hypervisor *hv);
@@ -213,9 +255,10 @@ int heki_core_read_violations(struct heki_core *core,
 			      struct heki_violation *buf, unsigned int max);
 const char *heki_state_name(enum heki_state state);
 unsigned long heki_seal_calls(const struct heki_seal_stats *seal);
+void heki_core_snapshot(struct heki_core *core, struct heki_snapshot *snap);
+void heki_core_permissions(struct heki_core *core,
+			   struct heki_perm_stats *stats);
 
 extern struct heki_core heki_core;
-
-int heki_securityfs_init(void);
 
 #endif /* _SECURITY_HEKI_HEKI_H */

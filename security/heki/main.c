@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) "heki: " fmt
 
 #include <linux/cpuhotplug.h>
+#include <linux/cpumask.h>
 #include <linux/export.h>
 #include <linux/init.h>
 #include <linux/ioport.h>
@@ -925,13 +926,55 @@ void heki_late_init(void)
 		heki_seal_calls(&seal), seal.ranges);
 }
 
-static int __init heki_init(void)
+/**
+ * heki_core_snapshot() - Copy the status of an instance
+ * @core: Instance.
+ * @snap: Where to copy it; everything is taken under the instance lock at
+ *        once, so the fields are consistent with each other.
+ */
+void heki_core_snapshot(struct heki_core *core, struct heki_snapshot *snap)
 {
-	int ret;
+	struct heki_counters *c = &core->counters;
 
-	ret = heki_securityfs_init();
-	if (ret)
-		pr_err("cannot create securityfs files: %d\n", ret);
+	spin_lock_irq(&core->lock);
+	snap->state = core->state;
+	snap->backend = core->hv ? core->hv->name : NULL;
+	snap->pinned_regs = core->hv ? core->hv->pinned_regs : NULL;
+	snap->tracking = core->tracking;
+	snap->runs = c->nr_runs;
+	snap->counter_bytes = heki_counters_bytes(c);
+	snap->lost = c->lost;
+	snap->underflows = c->underflows;
+	snap->refused = core->refused;
+	snap->seal = core->seal;
+	cpumask_copy(&snap->pinned, &core->pinned);
+	spin_unlock_irq(&core->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(heki_core_snapshot);
+
+static int count_segment(void *data, unsigned long start, unsigned long end,
+			 unsigned long perms)
+{
+	struct heki_perm_stats *stats = data;
+
+	stats->ranges[perms]++;
+	stats->pages[perms] += end - start;
 	return 0;
 }
-fs_initcall(heki_init);
+
+/**
+ * heki_core_permissions() - Count page frames per cumulative permission
+ * @core: Instance.
+ * @stats: Where to count; zeroed first.
+ *
+ * The counters are walked under the instance lock.
+ */
+void heki_core_permissions(struct heki_core *core,
+			   struct heki_perm_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	spin_lock_irq(&core->lock);
+	heki_counters_for_each(&core->counters, count_segment, stats);
+	spin_unlock_irq(&core->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(heki_core_permissions);

@@ -10,6 +10,7 @@
 
 #include <linux/cpumask.h>
 #include <linux/fs.h>
+#include <linux/init.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -19,50 +20,52 @@
 /* Violation records read at once. */
 #define MAX_VIOLATIONS	64
 
+/*
+ * Each file shows its part of one snapshot of the instance, so that the
+ * values a file shows are consistent with each other.
+ */
+static struct heki_snapshot *snapshot(void)
+{
+	struct heki_snapshot *snap = kzalloc_obj(*snap);
+
+	if (snap)
+		heki_core_snapshot(&heki_core, snap);
+	return snap;
+}
+
 static int backend_show(struct seq_file *m, void *v)
 {
-	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
+	struct heki_snapshot *snap = snapshot();
 
-	seq_printf(m, "%s\n", hv ? hv->name : "none");
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(m, "%s\n", snap->backend ?: "none");
+	kfree(snap);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(backend);
 
 static int state_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "%s\n", heki_state_name(READ_ONCE(heki_core.state)));
+	struct heki_snapshot *snap = snapshot();
+
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(m, "%s\n", heki_state_name(snap->state));
+	kfree(snap);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(state);
 
-struct perm_stats {
-	unsigned long ranges[HEKI_PERM_MASK + 1];
-	unsigned long pages[HEKI_PERM_MASK + 1];
-};
-
-static int count_segment(void *data, unsigned long start, unsigned long end,
-			 unsigned long perms)
-{
-	struct perm_stats *stats = data;
-
-	stats->ranges[perms]++;
-	stats->pages[perms] += end - start;
-	return 0;
-}
-
 static int permissions_show(struct seq_file *m, void *v)
 {
-	struct perm_stats *stats;
+	struct heki_perm_stats *stats;
 	unsigned long perms;
 
 	stats = kzalloc_obj(*stats);
 	if (!stats)
 		return -ENOMEM;
-
-	spin_lock_irq(&heki_core.lock);
-	heki_counters_for_each(&heki_core.counters, count_segment, stats);
-	spin_unlock_irq(&heki_core.lock);
-
+	heki_core_permissions(&heki_core, stats);
 	for (perms = 1; perms <= HEKI_PERM_MASK; perms++)
 		seq_printf(m, "%c%c%c %lu %lu\n",
 			   perms & HEKI_ATTR_MEM_READ ? 'r' : '-',
@@ -76,76 +79,64 @@ DEFINE_SHOW_ATTRIBUTE(permissions);
 
 static int counters_show(struct seq_file *m, void *v)
 {
-	struct heki_counters *c = &heki_core.counters;
-	unsigned long runs, lost, underflows;
-	bool tracking;
-	size_t bytes;
+	struct heki_snapshot *snap = snapshot();
 
-	spin_lock_irq(&heki_core.lock);
-	tracking = heki_core.tracking;
-	runs = c->nr_runs;
-	bytes = heki_counters_bytes(c);
-	lost = c->lost;
-	underflows = c->underflows;
-	spin_unlock_irq(&heki_core.lock);
-
-	seq_printf(m, "tracking %d\n", tracking);
-	seq_printf(m, "runs %lu\n", runs);
-	seq_printf(m, "memory_bytes %zu\n", bytes);
-	seq_printf(m, "lost %lu\n", lost);
-	seq_printf(m, "underflows %lu\n", underflows);
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(m, "tracking %d\n", snap->tracking);
+	seq_printf(m, "runs %lu\n", snap->runs);
+	seq_printf(m, "memory_bytes %zu\n", snap->counter_bytes);
+	seq_printf(m, "lost %lu\n", snap->lost);
+	seq_printf(m, "underflows %lu\n", snap->underflows);
+	kfree(snap);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
 
 static int refused_show(struct seq_file *m, void *v)
 {
-	unsigned long refused;
+	struct heki_snapshot *snap = snapshot();
 
-	spin_lock_irq(&heki_core.lock);
-	refused = heki_core.refused;
-	spin_unlock_irq(&heki_core.lock);
-	seq_printf(m, "%lu\n", refused);
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(m, "%lu\n", snap->refused);
+	kfree(snap);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(refused);
 
 static int seal_show(struct seq_file *m, void *v)
 {
-	struct heki_seal_stats seal;
+	struct heki_snapshot *snap = snapshot();
+	const struct heki_seal_stats *seal;
 
-	spin_lock_irq(&heki_core.lock);
-	seal = heki_core.seal;
-	spin_unlock_irq(&heki_core.lock);
-
-	seq_printf(m, "calls %lu\n", heki_seal_calls(&seal));
-	seq_printf(m, "lock_regs %lu\n", seal.lock_regs);
-	seq_printf(m, "protect_memory %lu\n", seal.protect_memory);
-	seq_printf(m, "load_kdata %lu\n", seal.load_kdata);
-	seq_printf(m, "finish_boot %lu\n", seal.finish_boot);
-	seq_printf(m, "ranges %lu\n", seal.ranges);
-	seq_printf(m, "kdata_ranges %lu\n", seal.kdata_ranges);
+	if (!snap)
+		return -ENOMEM;
+	seal = &snap->seal;
+	seq_printf(m, "calls %lu\n", heki_seal_calls(seal));
+	seq_printf(m, "lock_regs %lu\n", seal->lock_regs);
+	seq_printf(m, "protect_memory %lu\n", seal->protect_memory);
+	seq_printf(m, "load_kdata %lu\n", seal->load_kdata);
+	seq_printf(m, "finish_boot %lu\n", seal->finish_boot);
+	seq_printf(m, "ranges %lu\n", seal->ranges);
+	seq_printf(m, "kdata_ranges %lu\n", seal->kdata_ranges);
+	kfree(snap);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(seal);
 
 static int pinned_show(struct seq_file *m, void *v)
 {
-	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
+	struct heki_snapshot *snap = snapshot();
 	const char *const *line;
-	cpumask_var_t cpus;
 
-	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+	if (!snap)
 		return -ENOMEM;
-	spin_lock_irq(&heki_core.lock);
-	cpumask_copy(cpus, &heki_core.pinned);
-	spin_unlock_irq(&heki_core.lock);
-
-	seq_printf(m, "cpus %*pbl\n", cpumask_pr_args(cpus));
-	if (hv && hv->pinned_regs && !cpumask_empty(cpus))
-		for (line = hv->pinned_regs; *line; line++)
+	seq_printf(m, "cpus %*pbl\n", cpumask_pr_args(&snap->pinned));
+	if (snap->pinned_regs && !cpumask_empty(&snap->pinned))
+		for (line = snap->pinned_regs; *line; line++)
 			seq_printf(m, "%s\n", *line);
-	free_cpumask_var(cpus);
+	kfree(snap);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pinned);
@@ -203,12 +194,7 @@ static const struct {
 	{ "pinned", &pinned_fops },
 };
 
-/**
- * heki_securityfs_init() - Create the HEKI status files in securityfs
- *
- * Return: 0 on success or a negative errno.
- */
-int __init heki_securityfs_init(void)
+static int __init create_files(void)
 {
 	struct dentry *dir, *file;
 	unsigned int i;
@@ -226,3 +212,13 @@ int __init heki_securityfs_init(void)
 	}
 	return 0;
 }
+
+static int __init heki_securityfs_init(void)
+{
+	int ret = create_files();
+
+	if (ret)
+		pr_err("cannot create securityfs files: %d\n", ret);
+	return ret;
+}
+fs_initcall(heki_securityfs_init);

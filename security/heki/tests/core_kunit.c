@@ -476,6 +476,90 @@ static void heki_core_violations(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, heki_core_read_violations(c, buf, 4), -EIO);
 }
 
+static void heki_core_snapshot_copy(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_test_backend *b = backend(test);
+	static const char *const regs[] = { "cr0 WP", NULL };
+	unsigned long site = (unsigned long)heki_core_snapshot_copy;
+	struct heki_snapshot *snap;
+
+	snap = kunit_kzalloc(test, sizeof(*snap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	heki_core_snapshot(c, snap);
+	KUNIT_EXPECT_EQ(test, snap->state, HEKI_STATE_NO_BACKEND);
+	KUNIT_EXPECT_NULL(test, snap->backend);
+	KUNIT_EXPECT_NULL(test, snap->pinned_regs);
+	KUNIT_EXPECT_FALSE(test, snap->tracking);
+	KUNIT_EXPECT_EQ(test, snap->runs, 0UL);
+	KUNIT_EXPECT_TRUE(test, cpumask_empty(&snap->pinned));
+
+	b->hv.pinned_regs = regs;
+	c->tracking = true;
+	map(test, 0, 10, R);
+	map(test, 20, 10, R | W);
+	/* A decrement of a zero counter. */
+	KUNIT_ASSERT_EQ(test, heki_counters_update(&c->counters, &c->lock, 40,
+						   1, X, 0), 0);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	KUNIT_ASSERT_EQ(test, heki_core_lock_regs(c, 0), 0);
+	KUNIT_ASSERT_EQ(test, heki_core_protect(c), 0);
+	KUNIT_ASSERT_EQ(test, heki_core_refuse(c, 0, 1, W, site), -EPERM);
+
+	heki_core_snapshot(c, snap);
+	KUNIT_EXPECT_EQ(test, snap->state, HEKI_STATE_ACTIVE);
+	KUNIT_EXPECT_STREQ(test, snap->backend, "kunit");
+	KUNIT_EXPECT_PTR_EQ(test, snap->pinned_regs, &regs[0]);
+	KUNIT_EXPECT_TRUE(test, snap->tracking);
+	KUNIT_EXPECT_EQ(test, snap->runs, 2UL);
+	KUNIT_EXPECT_EQ(test, snap->counter_bytes,
+			heki_counters_bytes(&c->counters));
+	KUNIT_EXPECT_EQ(test, snap->lost, 0UL);
+	KUNIT_EXPECT_EQ(test, snap->underflows, 1UL);
+	KUNIT_EXPECT_EQ(test, snap->refused, 1UL);
+	KUNIT_EXPECT_EQ(test, snap->seal.lock_regs, 1UL);
+	KUNIT_EXPECT_EQ(test, snap->seal.protect_memory, 1UL);
+	KUNIT_EXPECT_EQ(test, snap->seal.ranges, 2UL);
+	KUNIT_EXPECT_EQ(test, heki_seal_calls(&snap->seal), 2UL);
+	KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(0, &snap->pinned));
+	KUNIT_EXPECT_EQ(test, cpumask_weight(&snap->pinned), 1U);
+}
+
+static void heki_core_permissions_count(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_perm_stats *stats;
+	unsigned long perms;
+
+	stats = kunit_kmalloc(test, sizeof(*stats), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, stats);
+	map(test, 0, 10, R);
+	map(test, 20, 10, R);
+	map(test, 25, 5, X);
+	map(test, 25, 2, W);
+	map(test, 30, 100, R | W);
+
+	/* Whatever @stats held is overwritten. */
+	memset(stats, 0xff, sizeof(*stats));
+	heki_core_permissions(c, stats);
+	/* 0-9 and 20-24, 27-29, 25-26, 30-129. */
+	KUNIT_EXPECT_EQ(test, stats->ranges[R], 2UL);
+	KUNIT_EXPECT_EQ(test, stats->pages[R], 15UL);
+	KUNIT_EXPECT_EQ(test, stats->ranges[R | X], 1UL);
+	KUNIT_EXPECT_EQ(test, stats->pages[R | X], 3UL);
+	KUNIT_EXPECT_EQ(test, stats->ranges[R | W | X], 1UL);
+	KUNIT_EXPECT_EQ(test, stats->pages[R | W | X], 2UL);
+	KUNIT_EXPECT_EQ(test, stats->ranges[R | W], 1UL);
+	KUNIT_EXPECT_EQ(test, stats->pages[R | W], 100UL);
+	for (perms = 0; perms <= HEKI_PERM_MASK; perms++) {
+		if (perms == R || perms == (R | X) || perms == (R | W | X) ||
+		    perms == (R | W))
+			continue;
+		KUNIT_EXPECT_EQ(test, stats->ranges[perms], 0UL);
+		KUNIT_EXPECT_EQ(test, stats->pages[perms], 0UL);
+	}
+}
+
 static void heki_core_state_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_DISABLED),
@@ -512,6 +596,8 @@ static struct kunit_case heki_core_cases[] = {
 	KUNIT_CASE(heki_core_seal_bad_input),
 	KUNIT_CASE(heki_core_tracking),
 	KUNIT_CASE(heki_core_violations),
+	KUNIT_CASE(heki_core_snapshot_copy),
+	KUNIT_CASE(heki_core_permissions_count),
 	KUNIT_CASE(heki_core_state_names),
 	{}
 };
