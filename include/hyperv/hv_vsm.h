@@ -1,114 +1,205 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Hyper-V Virtual Secure Mode: the interface between the normal kernel
+ * Hyper-V Virtual Secure Mode: the wire ABI between the normal kernel
  * (VTL0) and the secure kernel (VTL1) built from the same tree.
  *
+ * Only what crosses the VTL boundary is defined here: the VTL call
+ * functions and their rules, the range lists, the kernel data types, the
+ * violation record and what VTL1 pins. Layouts use fixed-width types, no
+ * pointers, and are checked below; neither side's kernel types appear.
  * See Documentation/virt/hyperv/vsm.rst.
  */
 #ifndef _HYPERV_HV_VSM_H
 #define _HYPERV_HV_VSM_H
 
 #include <linux/bits.h>
-#include <linux/errno.h>
-#include <linux/init.h>
+#include <linux/build_bug.h>
+#include <linux/compiler_attributes.h>
 #include <linux/sizes.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 
 /*
- * VTL call function identifiers, passed in RDI. They follow the LVBS
- * numbering so that either side can talk to another LVBS implementation.
+ * Rules of a VTL call, checked by VTL1 before the call's handler runs:
+ * BOOT_ONLY, -EPERM after SIGNAL_END_OF_BOOT; ONCE, -EALREADY once it
+ * succeeded; THIS_CPU, it acts on the calling virtual processor; RESTART,
+ * not BOOT_ONLY for a virtual processor whose VTL0 restarted.
  */
-#define HV_VSM_VTL_CALL_BOOT			0x00000
-#define HV_VSM_VTL_CALL_ENABLE_APS_VTL		0x1ffe0
-#define HV_VSM_VTL_CALL_BOOT_APS		0x1ffe1
-#define HV_VSM_VTL_CALL_LOCK_REGS		0x1ffe2
-#define HV_VSM_VTL_CALL_SIGNAL_END_OF_BOOT	0x1ffe3
-#define HV_VSM_VTL_CALL_PROTECT_MEMORY		0x1ffe4
-#define HV_VSM_VTL_CALL_LOAD_KDATA		0x1ffe5
-#define HV_VSM_VTL_CALL_VALIDATE_MODULE		0x1ffe6
-#define HV_VSM_VTL_CALL_FREE_MODULE_INIT	0x1ffe7
-#define HV_VSM_VTL_CALL_UNLOAD_MODULE		0x1ffe8
-#define HV_VSM_VTL_CALL_COPY_SECONDARY_KEY	0x1ffe9
-#define HV_VSM_VTL_CALL_KEXEC_VALIDATE		0x1ffea
-/* Extension of this implementation, unused by LVBS. */
-#define HV_VSM_VTL_CALL_READ_VIOLATIONS		0x1fff8
+#define HV_VSM_RULE_BOOT_ONLY	BIT(0)
+#define HV_VSM_RULE_ONCE	BIT(1)
+#define HV_VSM_RULE_THIS_CPU	BIT(2)
+#define HV_VSM_RULE_RESTART	BIT(3)
+
+/* Arguments a VTL call can have: RSI, RDX and R8. */
+#define HV_VSM_VTL_CALL_MAX_ARGS	3
+
+/*
+ * The calls, by their position in the table: HV_VSM_NR_<NAME>. Their
+ * function IDs are in the table only, so that a call is one line there.
+ */
+enum hv_vsm_vtl_call_nr {
+#define HV_VSM_VTL_CALL(NAME, ...) HV_VSM_NR_##NAME,
+#include <hyperv/hv_vsm_calls.h>
+	HV_VSM_NR_VTL_CALLS
+};
+
+/*
+ * LVBS functions this secure kernel does not serve (VALIDATE_MODULE,
+ * FREE_MODULE_INIT, UNLOAD_MODULE, COPY_SECONDARY_KEY, KEXEC_VALIDATE):
+ * -EOPNOTSUPP rather than -EINVAL, so that an LVBS VTL0 can tell.
+ */
+#define HV_VSM_LVBS_UNSERVED_FIRST	0x1ffe6
+#define HV_VSM_LVBS_UNSERVED_LAST	0x1ffea
 
 /* Byte VTL1 writes into the boot signal page to release a VTL0 CPU. */
-#define HV_VSM_BOOT_TOKEN			0xdc
+#define HV_VSM_BOOT_TOKEN		0xdc
 
-/* HvVtlEntryReason, in the VP assist page of the higher VTL */
-#define HV_VTL_ENTRY_REASON_LOWER_VTL_CALL	1
-#define HV_VTL_ENTRY_REASON_INTERRUPT		2
-#define HV_VTL_ENTRY_REASON_INTERCEPT		3
-
-/*
- * Layout of the memory reserved for VTL1. The first 2 MiB hold what VTL0
- * builds to start VTL1, the VTL1 kernel image follows.
- */
-#define HV_VSM_ALIGN				SZ_2M
-#define HV_VSM_BOOT_AREA_SIZE			SZ_2M
-#define HV_VSM_PAGE_BOOT_PARAMS			0
-#define HV_VSM_PAGE_CMDLINE			1
-#define HV_VSM_PAGE_GDT				2
-#define HV_VSM_PAGE_TSS				3
-#define HV_VSM_PAGE_PML4			4
-#define HV_VSM_PAGE_PDPT			5
-#define HV_VSM_PAGE_PD				6	/* two pages */
-#define HV_VSM_PAGE_STACK			8
-#define HV_VSM_BOOT_PAGES			9
-
-/* Default reservation: a base plus a share per possible CPU. */
-#define HV_VSM_MEM_BASE				SZ_16M
-#define HV_VSM_MEM_PER_CPU			SZ_4M
-#define HV_VSM_MEM_MAX				SZ_1G
-
-/* Bounds VTL1 enforces on requests. */
-#define HV_VSM_MAX_LIST_PAGES			1024
-#define HV_VSM_KDATA_MAX_SIZE			SZ_16M
-
-struct hv_init_vp_context;
+/* Size of a range list page, and of the pages READ_VIOLATIONS fills. */
+#define HV_VSM_PAGE_SIZE		SZ_4K
 
 /**
- * struct hv_vsm_boot_info - Where VTL1 lives and how to start it
- * @base: start of the reservation, 2 MiB aligned
- * @size: size of the reservation, 2 MiB aligned
- * @entry: physical address of the VTL1 kernel entry point
- * @cmdline: VTL1 kernel command line
+ * struct hv_vsm_range - One physically contiguous range of a request
+ * @va: VTL0 virtual address of @pa, informational; VTL1 ignores it
+ * @pa: first byte, page aligned
+ * @epa: end (exclusive), page aligned
+ * @attributes: HV_VSM_MEM_* bits for PROTECT_MEMORY, an
+ *              &enum hv_vsm_kdata_type for LOAD_KDATA
  */
-struct hv_vsm_boot_info {
-	phys_addr_t base;
-	phys_addr_t size;
-	phys_addr_t entry;
-	const char *cmdline;
+struct hv_vsm_range {
+	u64 va;
+	u64 pa;
+	u64 epa;
+	u64 attributes;
+} __packed;
+
+/**
+ * struct hv_vsm_range_page - One page of a chained range list
+ * @reserved: LVBS puts VTL0's virtual address of the next page here; VTL1
+ *            ignores it, this VTL0 writes 0
+ * @next_pa: physical address of the next page, 0 ends the chain
+ * @nranges: number of entries of @ranges used, 1 to
+ *           %HV_VSM_RANGES_PER_PAGE
+ * @ranges: the ranges
+ */
+struct hv_vsm_range_page {
+	u64 reserved;
+	u64 next_pa;
+	u64 nranges;
+	struct hv_vsm_range ranges[];
+} __packed;
+
+#define HV_VSM_RANGES_PER_PAGE \
+	((HV_VSM_PAGE_SIZE - sizeof(struct hv_vsm_range_page)) / \
+	 sizeof(struct hv_vsm_range))
+
+/* Bounds VTL1 enforces on requests. */
+#define HV_VSM_MAX_LIST_PAGES		1024
+#define HV_VSM_KDATA_MAX_SIZE		SZ_16M
+
+/* PROTECT_MEMORY attributes: what VTL0 may do with the pages. */
+#define HV_VSM_MEM_READ			BIT(0)
+#define HV_VSM_MEM_WRITE		BIT(1)
+#define HV_VSM_MEM_EXEC			BIT(2)
+#define HV_VSM_MEM_IMMUTABLE		BIT(3)
+#define HV_VSM_MEM_MASK			GENMASK(3, 0)
+
+/**
+ * enum hv_vsm_kdata_type - What a LOAD_KDATA range holds
+ * @HV_VSM_KDATA_KERNEL_DATA: VTL0's read-only data (.rodata)
+ *
+ * The LVBS numbering; the types below 4 (module and revocation
+ * certificates, blacklisted hashes, kernel information) come with module
+ * validation.
+ */
+enum hv_vsm_kdata_type {
+	HV_VSM_KDATA_KERNEL_DATA = 4,
 };
 
-/* Register image of a VTL call; the layout is known to hv_vsm_call.S. */
-struct hv_vsm_vtl_call_regs {
-	u64 a0;		/* RDI: function */
-	u64 a1;		/* RSI */
-	u64 a2;		/* RDX */
-	u64 a3;		/* R8, and the result */
+/**
+ * enum hv_vsm_violation_type - What a violation record is about
+ * @HV_VSM_VIOLATION_LOST: records that did not fit; only @count is set
+ * @HV_VSM_VIOLATION_MEM_READ: read of protected memory
+ * @HV_VSM_VIOLATION_MEM_WRITE: write to protected memory
+ * @HV_VSM_VIOLATION_MEM_EXEC: execution of memory without execute access
+ * @HV_VSM_VIOLATION_CR0: write clearing a pinned CR0 bit
+ * @HV_VSM_VIOLATION_CR4: write clearing a pinned CR4 bit
+ * @HV_VSM_VIOLATION_MSR: write changing a pinned MSR
+ * @HV_VSM_VIOLATION_GDTR: load of GDTR
+ * @HV_VSM_VIOLATION_IDTR: load of IDTR
+ * @HV_VSM_VIOLATION_LDTR: load of LDTR
+ * @HV_VSM_VIOLATION_TR: load of TR
+ * @HV_VSM_VIOLATION_RELOCK: a restarted VP was not locked again in time
+ *                           and VTL1 restored its pinned registers
+ */
+enum hv_vsm_violation_type {
+	HV_VSM_VIOLATION_LOST,
+	HV_VSM_VIOLATION_MEM_READ,
+	HV_VSM_VIOLATION_MEM_WRITE,
+	HV_VSM_VIOLATION_MEM_EXEC,
+	HV_VSM_VIOLATION_CR0,
+	HV_VSM_VIOLATION_CR4,
+	HV_VSM_VIOLATION_MSR,
+	HV_VSM_VIOLATION_GDTR,
+	HV_VSM_VIOLATION_IDTR,
+	HV_VSM_VIOLATION_LDTR,
+	HV_VSM_VIOLATION_TR,
+	HV_VSM_VIOLATION_RELOCK,
 };
 
-#if IS_ENABLED(CONFIG_HYPERV_VSM)
-void __hv_vsm_vtl_call(struct hv_vsm_vtl_call_regs *regs);
-void __init hv_vsm_reserve_memory(void);
-long hv_vsm_vtl_call(u64 func, u64 a1, u64 a2, u64 a3);
-int __init hv_vsm_build_boot_state(const struct hv_vsm_boot_info *info,
-				   struct hv_init_vp_context *ctx);
-void __init hv_vsm_vtl_call_init(u16 vtl_call_offset);
-int hv_vsm_vtl1_memory(phys_addr_t *base, phys_addr_t *size);
-#else
-static inline void hv_vsm_reserve_memory(void) { }
-#endif
+/**
+ * struct hv_vsm_violation - A record of READ_VIOLATIONS
+ * @type: an &enum hv_vsm_violation_type
+ * @vp: index of the virtual processor that caused it
+ * @rip: VTL0 RIP of the faulting instruction
+ * @addr: guest physical address, or register or MSR number
+ * @value: value VTL0 tried to write, 0 for memory accesses
+ * @count: how many times this (type, vp, rip, addr) happened
+ */
+struct hv_vsm_violation {
+	u32 type;
+	u32 vp;
+	u64 rip;
+	u64 addr;
+	u64 value;
+	u64 count;
+} __packed;
 
-#if IS_ENABLED(CONFIG_HYPERV_VSM_VTL1)
-int hv_vsm_vtl1_kick_ap(u32 vp_index, int cpu);
-#else
-static inline int hv_vsm_vtl1_kick_ap(u32 vp_index, int cpu)
-{
-	return -EOPNOTSUPP;
-}
-#endif
+#define HV_VSM_VIOLATIONS_PER_PAGE \
+	(HV_VSM_PAGE_SIZE / sizeof(struct hv_vsm_violation))
+
+/*
+ * What LOCK_REGS pins: CR0 bits that must stay set, CR4 bits that may not
+ * be cleared once set, and the bits of EFER and of the APIC base that must
+ * keep their value. The MSRs whose whole value is pinned, and the
+ * descriptor tables that may not be loaded, are listed in
+ * Documentation/virt/hyperv/vsm.rst and in the table both sides share.
+ */
+#define HV_VSM_PINNED_CR0	(X86_CR0_PE | X86_CR0_WP | X86_CR0_PG)
+#define HV_VSM_PINNED_CR4	(X86_CR4_PAE | X86_CR4_UMIP | X86_CR4_LA57 | \
+				 X86_CR4_FSGSBASE | X86_CR4_SMEP | \
+				 X86_CR4_SMAP | X86_CR4_CET)
+#define HV_VSM_PINNED_EFER	(EFER_SCE | EFER_LME | EFER_NX)
+#define HV_VSM_PINNED_APIC_BASE	(MSR_IA32_APICBASE_BASE | \
+				 MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)
+
+/* The layouts VTL1 parses. */
+static_assert(sizeof(struct hv_vsm_range) == 32);
+static_assert(offsetof(struct hv_vsm_range, pa) == 8);
+static_assert(offsetof(struct hv_vsm_range, epa) == 16);
+static_assert(offsetof(struct hv_vsm_range, attributes) == 24);
+static_assert(sizeof(struct hv_vsm_range_page) == 24);
+static_assert(offsetof(struct hv_vsm_range_page, next_pa) == 8);
+static_assert(offsetof(struct hv_vsm_range_page, nranges) == 16);
+static_assert(offsetof(struct hv_vsm_range_page, ranges) == 24);
+static_assert(HV_VSM_RANGES_PER_PAGE == 127);
+static_assert(sizeof(struct hv_vsm_violation) == 40);
+static_assert(offsetof(struct hv_vsm_violation, vp) == 4);
+static_assert(offsetof(struct hv_vsm_violation, rip) == 8);
+static_assert(offsetof(struct hv_vsm_violation, addr) == 16);
+static_assert(offsetof(struct hv_vsm_violation, value) == 24);
+static_assert(offsetof(struct hv_vsm_violation, count) == 32);
+static_assert(HV_VSM_VIOLATIONS_PER_PAGE == 102);
 
 #endif /* _HYPERV_HV_VSM_H */

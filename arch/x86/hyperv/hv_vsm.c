@@ -27,7 +27,7 @@
 #include <asm/fpu/api.h>
 #include <asm/mshyperv.h>
 #include <asm/segment.h>
-#include <hyperv/hv_vsm.h>
+#include <asm/hv_vsm.h>
 
 #define HV_VSM_SEG_CODE64	0xa09b	/* present, DPL0, code, long mode */
 #define HV_VSM_SEG_DATA		0xc093	/* present, DPL0, data, 4 KiB gran. */
@@ -38,26 +38,26 @@
 #define HV_VSM_LEAF_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
 				 _PAGE_DIRTY | _PAGE_PSE)
 
-static void *__init hv_vsm_boot_page(const struct hv_vsm_boot_info *info,
-				     unsigned int page)
+static void *__init hv_vsm_vtl0_boot_page(const struct hv_vsm_boot_info *info,
+					  unsigned int page)
 {
 	return phys_to_virt(info->base + page * PAGE_SIZE);
 }
 
-static phys_addr_t __init hv_vsm_boot_pa(const struct hv_vsm_boot_info *info,
-					 unsigned int page)
+static phys_addr_t __init hv_vsm_vtl0_boot_pa(const struct hv_vsm_boot_info *info,
+					      unsigned int page)
 {
 	return info->base + page * PAGE_SIZE;
 }
 
 /* Identity-map the whole reservation with 2 MiB pages. */
-static int __init hv_vsm_build_page_tables(const struct hv_vsm_boot_info *info)
+static int __init hv_vsm_vtl0_build_page_tables(const struct hv_vsm_boot_info *info)
 {
 	phys_addr_t end = info->base + info->size;
 	phys_addr_t pd0_base = ALIGN_DOWN(info->base, PUD_SIZE);
-	u64 *pml4 = hv_vsm_boot_page(info, HV_VSM_PAGE_PML4);
-	u64 *pdpt = hv_vsm_boot_page(info, HV_VSM_PAGE_PDPT);
-	u64 *pd = hv_vsm_boot_page(info, HV_VSM_PAGE_PD);
+	u64 *pml4 = hv_vsm_vtl0_boot_page(info, HV_VSM_PAGE_PML4);
+	u64 *pdpt = hv_vsm_vtl0_boot_page(info, HV_VSM_PAGE_PDPT);
+	u64 *pd = hv_vsm_vtl0_boot_page(info, HV_VSM_PAGE_PD);
 	phys_addr_t pa;
 
 	/* One PML4 entry, at most two page directories. */
@@ -70,12 +70,12 @@ static int __init hv_vsm_build_page_tables(const struct hv_vsm_boot_info *info)
 	memset(pd, 0, 2 * PAGE_SIZE);
 
 	pml4[(info->base >> P4D_SHIFT) & (PTRS_PER_P4D - 1)] =
-		hv_vsm_boot_pa(info, HV_VSM_PAGE_PDPT) | _KERNPG_TABLE_NOENC;
+		hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_PDPT) | _KERNPG_TABLE_NOENC;
 	pdpt[(pd0_base >> PUD_SHIFT) & (PTRS_PER_PUD - 1)] =
-		hv_vsm_boot_pa(info, HV_VSM_PAGE_PD) | _KERNPG_TABLE_NOENC;
+		hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_PD) | _KERNPG_TABLE_NOENC;
 	if (end - pd0_base > PUD_SIZE)
 		pdpt[((pd0_base >> PUD_SHIFT) + 1) & (PTRS_PER_PUD - 1)] =
-			hv_vsm_boot_pa(info, HV_VSM_PAGE_PD + 1) |
+			hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_PD + 1) |
 			_KERNPG_TABLE_NOENC;
 
 	for (pa = info->base; pa < end; pa += PMD_SIZE)
@@ -84,24 +84,24 @@ static int __init hv_vsm_build_page_tables(const struct hv_vsm_boot_info *info)
 	return 0;
 }
 
-static void __init hv_vsm_build_gdt(const struct hv_vsm_boot_info *info)
+static void __init hv_vsm_vtl0_build_gdt(const struct hv_vsm_boot_info *info)
 {
-	struct desc_struct *gdt = hv_vsm_boot_page(info, HV_VSM_PAGE_GDT);
+	struct desc_struct *gdt = hv_vsm_vtl0_boot_page(info, HV_VSM_PAGE_GDT);
 
 	memset(gdt, 0, PAGE_SIZE);
-	memset(hv_vsm_boot_page(info, HV_VSM_PAGE_TSS), 0, PAGE_SIZE);
+	memset(hv_vsm_vtl0_boot_page(info, HV_VSM_PAGE_TSS), 0, PAGE_SIZE);
 
 	gdt[GDT_ENTRY_KERNEL_CS] =
 		(struct desc_struct)GDT_ENTRY_INIT(DESC_CODE64, 0, 0xfffff);
 	gdt[GDT_ENTRY_KERNEL_DS] =
 		(struct desc_struct)GDT_ENTRY_INIT(DESC_DATA64, 0, 0xfffff);
 	set_tssldt_descriptor(&gdt[GDT_ENTRY_TSS],
-			      hv_vsm_boot_pa(info, HV_VSM_PAGE_TSS), DESC_TSS,
+			      hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_TSS), DESC_TSS,
 			      sizeof(struct x86_hw_tss) - 1);
 }
 
-static void __init hv_vsm_add_e820(struct boot_params *bp, u64 addr, u64 size,
-				   u32 type, int *err)
+static void __init hv_vsm_vtl0_add_e820(struct boot_params *bp, u64 addr, u64 size,
+					u32 type, int *err)
 {
 	struct boot_e820_entry *e;
 
@@ -123,8 +123,8 @@ static void __init hv_vsm_add_e820(struct boot_params *bp, u64 addr, u64 size,
  * it), ACPI tables keep their type so VTL1 can read them, and everything
  * else is reserved.
  */
-static int __init hv_vsm_build_e820(const struct hv_vsm_boot_info *info,
-				    struct boot_params *bp)
+static int __init hv_vsm_vtl0_build_e820(const struct hv_vsm_boot_info *info,
+					 struct boot_params *bp)
 {
 	u64 rbase = info->base, rend = info->base + info->size;
 	int i, err = 0;
@@ -148,25 +148,25 @@ static int __init hv_vsm_build_e820(const struct hv_vsm_boot_info *info,
 		}
 
 		if (end <= rbase || start >= rend) {
-			hv_vsm_add_e820(bp, start, end - start, type, &err);
+			hv_vsm_vtl0_add_e820(bp, start, end - start, type, &err);
 			continue;
 		}
 		/* The reservation was carved out of RAM: keep what surrounds it. */
 		if (start < rbase)
-			hv_vsm_add_e820(bp, start, rbase - start, type, &err);
+			hv_vsm_vtl0_add_e820(bp, start, rbase - start, type, &err);
 		if (end > rend)
-			hv_vsm_add_e820(bp, rend, end - rend, type, &err);
+			hv_vsm_vtl0_add_e820(bp, rend, end - rend, type, &err);
 	}
-	hv_vsm_add_e820(bp, rbase, info->size, E820_TYPE_RAM, &err);
+	hv_vsm_vtl0_add_e820(bp, rbase, info->size, E820_TYPE_RAM, &err);
 
 	return err;
 }
 
-static int __init hv_vsm_build_boot_params(const struct hv_vsm_boot_info *info)
+static int __init hv_vsm_vtl0_build_boot_params(const struct hv_vsm_boot_info *info)
 {
-	struct boot_params *bp = hv_vsm_boot_page(info, HV_VSM_PAGE_BOOT_PARAMS);
-	char *cmdline = hv_vsm_boot_page(info, HV_VSM_PAGE_CMDLINE);
-	phys_addr_t cmdline_pa = hv_vsm_boot_pa(info, HV_VSM_PAGE_CMDLINE);
+	struct boot_params *bp = hv_vsm_vtl0_boot_page(info, HV_VSM_PAGE_BOOT_PARAMS);
+	char *cmdline = hv_vsm_vtl0_boot_page(info, HV_VSM_PAGE_CMDLINE);
+	phys_addr_t cmdline_pa = hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_CMDLINE);
 
 	BUILD_BUG_ON(sizeof(*bp) > PAGE_SIZE);
 	memset(bp, 0, PAGE_SIZE);
@@ -191,12 +191,12 @@ static int __init hv_vsm_build_boot_params(const struct hv_vsm_boot_info *info)
 	bp->acpi_rsdp_addr = acpi_os_get_root_pointer();
 #endif
 
-	return hv_vsm_build_e820(info, bp);
+	return hv_vsm_vtl0_build_e820(info, bp);
 }
 
-static void __init hv_vsm_set_segment(struct hv_x64_segment_register *seg,
-				      u16 selector, u16 attributes, u64 base,
-				      u32 limit)
+static void __init hv_vsm_vtl0_set_segment(struct hv_x64_segment_register *seg,
+					   u16 selector, u16 attributes, u64 base,
+					   u32 limit)
 {
 	seg->base = base;
 	seg->limit = limit;
@@ -204,41 +204,41 @@ static void __init hv_vsm_set_segment(struct hv_x64_segment_register *seg,
 	seg->attributes = attributes;
 }
 
-static void __init hv_vsm_build_context(const struct hv_vsm_boot_info *info,
-					struct hv_init_vp_context *ctx)
+static void __init hv_vsm_vtl0_build_context(const struct hv_vsm_boot_info *info,
+					     struct hv_init_vp_context *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 
 	ctx->rip = info->entry;
-	ctx->rsp = hv_vsm_boot_pa(info, HV_VSM_PAGE_STACK) + PAGE_SIZE;
+	ctx->rsp = hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_STACK) + PAGE_SIZE;
 	ctx->rflags = X86_EFLAGS_FIXED;
 
-	hv_vsm_set_segment(&ctx->cs, __KERNEL_CS, HV_VSM_SEG_CODE64, 0,
-			   HV_AP_SEGMENT_LIMIT);
-	hv_vsm_set_segment(&ctx->ds, __KERNEL_DS, HV_VSM_SEG_DATA, 0,
-			   HV_AP_SEGMENT_LIMIT);
+	hv_vsm_vtl0_set_segment(&ctx->cs, __KERNEL_CS, HV_VSM_SEG_CODE64, 0,
+				HV_AP_SEGMENT_LIMIT);
+	hv_vsm_vtl0_set_segment(&ctx->ds, __KERNEL_DS, HV_VSM_SEG_DATA, 0,
+				HV_AP_SEGMENT_LIMIT);
 	ctx->es = ctx->ds;
 	ctx->fs = ctx->ds;
 	ctx->gs = ctx->ds;
 	ctx->ss = ctx->ds;
-	hv_vsm_set_segment(&ctx->tr, GDT_ENTRY_TSS * 8, HV_VSM_SEG_TSS_BUSY,
-			   hv_vsm_boot_pa(info, HV_VSM_PAGE_TSS),
-			   sizeof(struct x86_hw_tss) - 1);
+	hv_vsm_vtl0_set_segment(&ctx->tr, GDT_ENTRY_TSS * 8, HV_VSM_SEG_TSS_BUSY,
+				hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_TSS),
+				sizeof(struct x86_hw_tss) - 1);
 
-	ctx->gdtr.base = hv_vsm_boot_pa(info, HV_VSM_PAGE_GDT);
+	ctx->gdtr.base = hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_GDT);
 	ctx->gdtr.limit = HV_VSM_GDT_ENTRIES * sizeof(struct desc_struct) - 1;
 
 	ctx->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
 	ctx->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
 		   X86_CR0_WP | X86_CR0_PG;
-	ctx->cr3 = hv_vsm_boot_pa(info, HV_VSM_PAGE_PML4);
+	ctx->cr3 = hv_vsm_vtl0_boot_pa(info, HV_VSM_PAGE_PML4);
 	ctx->cr4 = X86_CR4_PAE | X86_CR4_PGE;
 	/* The power-on PAT: entry 0, used by the boot page tables, is WB. */
 	ctx->msr_cr_pat = HV_AP_INIT_GPAT_DEFAULT;
 }
 
 /**
- * hv_vsm_build_boot_state() - Prepare the reservation for the first VTL1 entry
+ * hv_vsm_vtl0_build_boot_state() - Prepare the reservation for the first VTL1 entry
  * @info: reservation, entry point and command line of VTL1
  * @ctx: filled with the initial VTL1 register state for HvCallEnableVpVtl
  *
@@ -248,8 +248,8 @@ static void __init hv_vsm_build_context(const struct hv_vsm_boot_info *info,
  * Return: 0, -ERANGE if the reservation cannot be identity-mapped by the
  * boot page tables, or -E2BIG if the command line or memory map is too big.
  */
-int __init hv_vsm_build_boot_state(const struct hv_vsm_boot_info *info,
-				   struct hv_init_vp_context *ctx)
+int __init hv_vsm_vtl0_build_boot_state(const struct hv_vsm_boot_info *info,
+					struct hv_init_vp_context *ctx)
 {
 	int ret;
 
@@ -259,33 +259,33 @@ int __init hv_vsm_build_boot_state(const struct hv_vsm_boot_info *info,
 	if (!IS_ALIGNED(info->base | info->size, HV_VSM_ALIGN))
 		return -EINVAL;
 
-	ret = hv_vsm_build_page_tables(info);
+	ret = hv_vsm_vtl0_build_page_tables(info);
 	if (ret)
 		return ret;
-	hv_vsm_build_gdt(info);
-	ret = hv_vsm_build_boot_params(info);
+	hv_vsm_vtl0_build_gdt(info);
+	ret = hv_vsm_vtl0_build_boot_params(info);
 	if (ret)
 		return ret;
-	hv_vsm_build_context(info, ctx);
+	hv_vsm_vtl0_build_context(info, ctx);
 
 	return 0;
 }
 
-DEFINE_STATIC_CALL_NULL(__hv_vsm_vtl_call_hypercall, void (*)(void));
+DEFINE_STATIC_CALL_NULL(__hv_vsm_vtl0_call_hypercall, void (*)(void));
 
 /**
- * hv_vsm_vtl_call_init() - Point VTL calls at the hypercall page code
+ * hv_vsm_vtl0_call_init() - Point VTL calls at the hypercall page code
  * @vtl_call_offset: VtlCallOffset from HvRegisterVsmCodePageOffsets
  */
-void __init hv_vsm_vtl_call_init(u16 vtl_call_offset)
+void __init hv_vsm_vtl0_call_init(u16 vtl_call_offset)
 {
-	static_call_update(__hv_vsm_vtl_call_hypercall,
+	static_call_update(__hv_vsm_vtl0_call_hypercall,
 			   (void *)((u8 *)hv_hypercall_pg + vtl_call_offset));
 }
 
 /**
- * hv_vsm_vtl_call() - Call the VTL1 secure kernel from this CPU
- * @func: HV_VSM_VTL_CALL_* function
+ * hv_vsm_vtl0_call_raw() - Call the VTL1 secure kernel from this CPU
+ * @func: function ID, HV_VSM_VTL_CALL_* or any other value
  * @a1: first argument (RSI)
  * @a2: second argument (RDX)
  * @a3: third argument (R8)
@@ -297,30 +297,32 @@ void __init hv_vsm_vtl_call_init(u16 vtl_call_offset)
  * space) and with CR2 saved and restored. Must be called in task context;
  * VTL1 must be running on this CPU.
  *
+ * The arguments are passed as they are: the VTL0 backend checks them
+ * against the VTL call table first (hv_vsm_vtl0_call()); the VTL call
+ * tests use this to send what the table forbids.
+ *
  * Return: what VTL1 returned in R8: 0 or a negative errno for most
- * functions; -ENODEV before hv_vsm_vtl_call_init().
+ * functions; -ENODEV before hv_vsm_vtl0_call_init().
  */
-long hv_vsm_vtl_call(u64 func, u64 a1, u64 a2, u64 a3)
+long hv_vsm_vtl0_call_raw(u64 func, u64 a1, u64 a2, u64 a3)
 {
 	struct hv_vsm_vtl_call_regs regs = {
 		.a0 = func, .a1 = a1, .a2 = a2, .a3 = a3,
 	};
 	unsigned long flags, cr2;
 
-	BUILD_BUG_ON(offsetof(struct hv_vsm_vtl_call_regs, a3) != 24);
-
 	/* Until then the static call is a bare return: nothing would run. */
-	if (!static_call_query(__hv_vsm_vtl_call_hypercall))
+	if (!static_call_query(__hv_vsm_vtl0_call_hypercall))
 		return -ENODEV;
 
 	kernel_fpu_begin_mask(0);
 	local_irq_save(flags);
 	cr2 = native_read_cr2();
-	__hv_vsm_vtl_call(&regs);
+	__hv_vsm_vtl0_call(&regs);
 	native_write_cr2(cr2);
 	local_irq_restore(flags);
 	kernel_fpu_end();
 
 	return (long)regs.a3;
 }
-EXPORT_SYMBOL_GPL(hv_vsm_vtl_call);
+EXPORT_SYMBOL_GPL(hv_vsm_vtl0_call_raw);

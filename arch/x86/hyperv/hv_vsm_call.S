@@ -12,21 +12,17 @@
 #include <linux/static_call_types.h>
 #include <asm/asm.h>
 #include <asm/frame.h>
-
-#define VTL_CALL_A0	0
-#define VTL_CALL_A1	8
-#define VTL_CALL_A2	16
-#define VTL_CALL_A3	24
+#include "hv_vsm-asm-offsets.h"
 
 	.text
 /*
- * void __hv_vsm_vtl_call(struct hv_vsm_vtl_call_regs *regs)
+ * void __hv_vsm_vtl0_call(struct hv_vsm_vtl_call_regs *regs)
  *
  * Loads a0..a3 into RDI, RSI, RDX and R8, clears RCX (the VTL call control
  * input) and calls the VTL call code of the hypercall page. On return, R8
  * holds the result, stored back into a3.
  */
-SYM_FUNC_START(__hv_vsm_vtl_call)
+SYM_FUNC_START(__hv_vsm_vtl0_call)
 	pushq	%rbp
 	movq	%rsp, %rbp
 	pushq	%rbx
@@ -36,16 +32,16 @@ SYM_FUNC_START(__hv_vsm_vtl_call)
 	pushq	%r15
 	pushq	%rdi
 
-	movq	VTL_CALL_A1(%rdi), %rsi
-	movq	VTL_CALL_A2(%rdi), %rdx
-	movq	VTL_CALL_A3(%rdi), %r8
-	movq	VTL_CALL_A0(%rdi), %rdi
+	movq	HV_VSM_VTL_CALL_REGS_a1(%rdi), %rsi
+	movq	HV_VSM_VTL_CALL_REGS_a2(%rdi), %rdx
+	movq	HV_VSM_VTL_CALL_REGS_a3(%rdi), %r8
+	movq	HV_VSM_VTL_CALL_REGS_a0(%rdi), %rdi
 	xorl	%ecx, %ecx
 
-	call	STATIC_CALL_TRAMP_STR(__hv_vsm_vtl_call_hypercall)
+	call	STATIC_CALL_TRAMP_STR(__hv_vsm_vtl0_call_hypercall)
 
 	popq	%rdi
-	movq	%r8, VTL_CALL_A3(%rdi)
+	movq	%r8, HV_VSM_VTL_CALL_REGS_a3(%rdi)
 
 	popq	%r15
 	popq	%r14
@@ -54,12 +50,12 @@ SYM_FUNC_START(__hv_vsm_vtl_call)
 	popq	%rbx
 	popq	%rbp
 	RET
-SYM_FUNC_END(__hv_vsm_vtl_call)
+SYM_FUNC_END(__hv_vsm_vtl0_call)
 
 /* Keep the static call key referenced from this object, as the C side does. */
 	.section	.discard.addressable, "aw"
 	.align	8
-	.type	hv_vsm_vtl_call_sym, @object
-	.size	hv_vsm_vtl_call_sym, 8
-hv_vsm_vtl_call_sym:
-	.quad	__SCK____hv_vsm_vtl_call_hypercall
+	.type	hv_vsm_vtl0_call_sym, @object
+	.size	hv_vsm_vtl0_call_sym, 8
+hv_vsm_vtl0_call_sym:
+	.quad	__SCK____hv_vsm_vtl0_call_hypercall

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hyper-V VSM backend of HEKI, VTL0 side.
+ * Hyper-V VSM backend of HEKI, VTL0 side: starting VTL1.
  *
  * Reserves memory for the VTL1 secure kernel early in boot, loads and
  * verifies its image, enables VTL1 for the partition and every online
- * virtual processor, boots it and then forwards HEKI requests to it as VTL
- * calls. See Documentation/virt/hyperv/vsm.rst.
+ * virtual processor, boots it, and then registers the HEKI backend
+ * (vtl0_heki.c). See Documentation/virt/hyperv/vsm.rst.
  */
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
@@ -27,11 +27,13 @@
 #include <linux/string.h>
 #include <linux/verification.h>
 #include <linux/workqueue.h>
+#include <asm/hv_vsm.h>
 #include <asm/mshyperv.h>
 #include <asm/tlbflush.h>
 #include <hyperv/hv_vsm.h>
 
 #include "hv_vsm_hvcall.h"
+#include "vsm.h"
 
 #define HV_VSM_IMAGE		"heki/vtl1.elf"
 #define HV_VSM_IMAGE_SIG	HV_VSM_IMAGE ".p7s"
@@ -41,29 +43,26 @@
 /* How long VTL1 may take to boot a CPU; generous for emulators. */
 #define HV_VSM_BOOT_TIMEOUT_MS	(120 * MSEC_PER_SEC)
 
-static bool hv_vsm_disabled __initdata;
-static phys_addr_t hv_vsm_req_size __initdata;
-static phys_addr_t hv_vsm_req_base __initdata;
+static bool hv_vsm_vtl0_disabled __initdata;
+static phys_addr_t hv_vsm_vtl0_req_size __initdata;
+static phys_addr_t hv_vsm_vtl0_req_base __initdata;
 
-static phys_addr_t hv_vsm_base;
-static phys_addr_t hv_vsm_size;
+static phys_addr_t hv_vsm_vtl0_base;
+static phys_addr_t hv_vsm_vtl0_size;
 
-/* VTL1 runs on this CPU's virtual processor; VTL calls may be made. */
-static DEFINE_PER_CPU(bool, hv_vsm_cpu_up);
-
-static int __init hv_vsm_parse_param(char *arg)
+static int __init hv_vsm_vtl0_parse_param(char *arg)
 {
 	if (!arg)
 		return -EINVAL;
 	if (!strcmp(arg, "off")) {
-		hv_vsm_disabled = true;
+		hv_vsm_vtl0_disabled = true;
 		return 0;
 	}
 	return strcmp(arg, "on") ? -EINVAL : 0;
 }
-early_param("hv_vsm", hv_vsm_parse_param);
+early_param("hv_vsm", hv_vsm_vtl0_parse_param);
 
-static int __init hv_vsm_parse_mem(char *arg)
+static int __init hv_vsm_vtl0_parse_mem(char *arg)
 {
 	char *cur = arg;
 	phys_addr_t size, base = 0;
@@ -78,14 +77,14 @@ static int __init hv_vsm_parse_mem(char *arg)
 		pr_err("invalid hv_vsm_mem=%s, using the default\n", arg);
 		return -EINVAL;
 	}
-	hv_vsm_req_size = size;
-	hv_vsm_req_base = base;
+	hv_vsm_vtl0_req_size = size;
+	hv_vsm_vtl0_req_base = base;
 	return 0;
 }
-early_param("hv_vsm_mem", hv_vsm_parse_mem);
+early_param("hv_vsm_mem", hv_vsm_vtl0_parse_mem);
 
 /* The partition privileges VSM needs (TLFS: AccessVsm, AccessVpRegisters, AccessSynicRegs). */
-static bool hv_vsm_has_access(void)
+static bool hv_vsm_vtl0_has_access(void)
 {
 	return (ms_hyperv.priv_high & HV_ACCESS_VSM) &&
 	       (ms_hyperv.priv_high & HV_ACCESS_VP_REGS) &&
@@ -93,18 +92,18 @@ static bool hv_vsm_has_access(void)
 }
 
 /**
- * hv_vsm_reserve_memory() - Reserve memory for the VTL1 secure kernel
+ * hv_vsm_vtl0_reserve_memory() - Reserve memory for the VTL1 secure kernel
  *
  * Called from setup_arch() once memblock is usable, on Hyper-V partitions
  * that grant the VSM privileges. The size and optionally the address come
  * from hv_vsm_mem=size[@addr]; by default the size scales with the number
  * of possible CPUs, up to HV_VSM_MEM_MAX.
  */
-void __init hv_vsm_reserve_memory(void)
+void __init hv_vsm_vtl0_reserve_memory(void)
 {
-	phys_addr_t size = hv_vsm_req_size, base;
+	phys_addr_t size = hv_vsm_vtl0_req_size, base;
 
-	if (hv_vsm_disabled || heki_is_disabled() || !hv_vsm_has_access())
+	if (hv_vsm_vtl0_disabled || heki_is_disabled() || !hv_vsm_vtl0_has_access())
 		return;
 
 	if (!size)
@@ -112,8 +111,8 @@ void __init hv_vsm_reserve_memory(void)
 			     num_possible_cpus() * HV_VSM_MEM_PER_CPU,
 			     HV_VSM_MEM_MAX);
 
-	if (hv_vsm_req_base) {
-		base = hv_vsm_req_base;
+	if (hv_vsm_vtl0_req_base) {
+		base = hv_vsm_vtl0_req_base;
 		if (!memblock_is_region_memory(base, size) ||
 		    memblock_is_region_reserved(base, size) ||
 		    memblock_reserve(base, size)) {
@@ -130,21 +129,21 @@ void __init hv_vsm_reserve_memory(void)
 		}
 	}
 
-	hv_vsm_base = base;
-	hv_vsm_size = size;
+	hv_vsm_vtl0_base = base;
+	hv_vsm_vtl0_size = size;
 	pr_info("reserved %pa bytes at %pa for VTL1\n", &size, &base);
 }
 
 /* Give the reservation back when the partition does not offer VTL1. */
-static void __init hv_vsm_release_memory(void)
+static void __init hv_vsm_vtl0_release_memory(void)
 {
-	free_reserved_area(phys_to_virt(hv_vsm_base),
-			   phys_to_virt(hv_vsm_base + hv_vsm_size), -1, "hv_vsm");
-	hv_vsm_base = 0;
-	hv_vsm_size = 0;
+	free_reserved_area(phys_to_virt(hv_vsm_vtl0_base),
+			   phys_to_virt(hv_vsm_vtl0_base + hv_vsm_vtl0_size), -1, "hv_vsm");
+	hv_vsm_vtl0_base = 0;
+	hv_vsm_vtl0_size = 0;
 }
 
-static int __init hv_vsm_get_partition_status(union hv_register_vsm_partition_status *st)
+static int __init hv_vsm_vtl0_get_partition_status(union hv_register_vsm_partition_status *st)
 {
 	return hv_vsm_get_vp_reg64(HV_VSM_INPUT_SELF,
 				   HV_REGISTER_VSM_PARTITION_STATUS,
@@ -152,7 +151,7 @@ static int __init hv_vsm_get_partition_status(union hv_register_vsm_partition_st
 }
 
 #ifdef CONFIG_HYPERV_VSM_VERIFY_VTL1
-static int __init hv_vsm_verify_image(const struct firmware *image)
+static int __init hv_vsm_vtl0_verify_image(const struct firmware *image)
 {
 	const struct firmware *sig;
 	int ret;
@@ -172,15 +171,15 @@ static int __init hv_vsm_verify_image(const struct firmware *image)
 	return ret;
 }
 #else
-static int __init hv_vsm_verify_image(const struct firmware *image)
+static int __init hv_vsm_vtl0_verify_image(const struct firmware *image)
 {
 	pr_warn("VTL1 image signature not checked (CONFIG_HYPERV_VSM_VERIFY_VTL1=n)\n");
 	return 0;
 }
 #endif
 
-static bool __init hv_vsm_phdr_ok(const struct firmware *fw,
-				  const struct elf64_phdr *ph)
+static bool __init hv_vsm_vtl0_phdr_ok(const struct firmware *fw,
+				       const struct elf64_phdr *ph)
 {
 	return ph->p_filesz <= ph->p_memsz &&
 	       ph->p_offset <= fw->size &&
@@ -192,12 +191,12 @@ static bool __init hv_vsm_phdr_ok(const struct firmware *fw,
  * Check the ELF image and copy its loadable segments behind the boot area,
  * keeping their physical layout. Returns the physical entry point in @entry.
  */
-static int __init hv_vsm_load_image(const struct firmware *fw,
-				    phys_addr_t *entry)
+static int __init hv_vsm_vtl0_load_image(const struct firmware *fw,
+					 phys_addr_t *entry)
 {
 	const struct elf64_hdr *eh = (const void *)fw->data;
 	const struct elf64_phdr *ph;
-	phys_addr_t load = hv_vsm_base + HV_VSM_BOOT_AREA_SIZE;
+	phys_addr_t load = hv_vsm_vtl0_base + HV_VSM_BOOT_AREA_SIZE;
 	u64 lo = U64_MAX, hi = 0;
 	int i;
 
@@ -217,7 +216,7 @@ static int __init hv_vsm_load_image(const struct firmware *fw,
 	for (i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		if (!hv_vsm_phdr_ok(fw, &ph[i]) ||
+		if (!hv_vsm_vtl0_phdr_ok(fw, &ph[i]) ||
 		    (ph[i].p_align && !IS_ALIGNED(ph[i].p_paddr - ph[i].p_vaddr,
 						  PAGE_SIZE))) {
 			pr_err("bad segment %d in %s\n", i, HV_VSM_IMAGE);
@@ -232,8 +231,8 @@ static int __init hv_vsm_load_image(const struct firmware *fw,
 		pr_err("%s has no usable load layout\n", HV_VSM_IMAGE);
 		return -ENOEXEC;
 	}
-	if (hv_vsm_size < HV_VSM_BOOT_AREA_SIZE + HV_VSM_MIN_FREE ||
-	    hi - lo > hv_vsm_size - HV_VSM_BOOT_AREA_SIZE - HV_VSM_MIN_FREE) {
+	if (hv_vsm_vtl0_size < HV_VSM_BOOT_AREA_SIZE + HV_VSM_MIN_FREE ||
+	    hi - lo > hv_vsm_vtl0_size - HV_VSM_BOOT_AREA_SIZE - HV_VSM_MIN_FREE) {
 		pr_err("%s needs %llu bytes, too big for the reservation\n",
 		       HV_VSM_IMAGE, hi - lo);
 		return -E2BIG;
@@ -253,9 +252,9 @@ static int __init hv_vsm_load_image(const struct firmware *fw,
 	return 0;
 }
 
-static char hv_vsm_cmdline[PAGE_SIZE] __initdata;
+static char hv_vsm_vtl0_cmdline[PAGE_SIZE] __initdata;
 
-static int __init hv_vsm_enable_partition(void)
+static int __init hv_vsm_vtl0_enable_partition(void)
 {
 	union hv_register_vsm_partition_status st;
 	struct hv_input_enable_partition_vtl *input;
@@ -263,7 +262,7 @@ static int __init hv_vsm_enable_partition(void)
 	u64 status;
 	int ret;
 
-	ret = hv_vsm_get_partition_status(&st);
+	ret = hv_vsm_vtl0_get_partition_status(&st);
 	if (ret)
 		return ret;
 	/* Nobody but us may have set up VTL1: its content would be unknown. */
@@ -285,7 +284,7 @@ static int __init hv_vsm_enable_partition(void)
 		return hv_result_to_errno(status);
 	}
 
-	ret = hv_vsm_get_partition_status(&st);
+	ret = hv_vsm_vtl0_get_partition_status(&st);
 	if (ret)
 		return ret;
 	if (!(st.enabled_vtl_set & BIT(HV_VTL_SECURE)) ||
@@ -296,7 +295,7 @@ static int __init hv_vsm_enable_partition(void)
 	return 0;
 }
 
-static int __init hv_vsm_enable_vp(struct hv_init_vp_context *ctx)
+static int __init hv_vsm_vtl0_enable_vp(struct hv_init_vp_context *ctx)
 {
 	struct hv_enable_vp_vtl *input;
 	unsigned long flags;
@@ -322,24 +321,24 @@ static int __init hv_vsm_enable_vp(struct hv_init_vp_context *ctx)
  * Enter VTL1 with BOOT until it reports it is ready. VTL1 returns whenever
  * it goes idle, and -EINPROGRESS as long as it has not finished booting.
  */
-static long __init hv_vsm_boot_cpu(u64 a1)
+static long __init hv_vsm_vtl0_boot_cpu(u64 a1)
 {
 	unsigned long timeout = jiffies + msecs_to_jiffies(HV_VSM_BOOT_TIMEOUT_MS);
 	long ret;
 
 	do {
-		ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_BOOT, a1, 0, 0);
+		ret = hv_vsm_vtl0_call(HV_VSM_NR_BOOT, a1, 0, 0);
 		if (ret != -EINPROGRESS)
 			break;
 		cond_resched();
 	} while (time_before(jiffies, timeout));
 
 	if (!ret)
-		this_cpu_write(hv_vsm_cpu_up, true);
+		hv_vsm_vtl0_set_cpu_up();
 	return ret;
 }
 
-struct hv_vsm_ap_boot {
+struct hv_vsm_vtl0_ap_boot {
 	u8 *signal;
 	struct completion started;
 	atomic_t left;
@@ -352,16 +351,16 @@ struct hv_vsm_ap_boot {
  * boot CPU stays in VTL1 until all secondary CPUs are done. It returns only
  * once stopped, so that kthread_stop() never meets a task that is gone.
  */
-static int __init hv_vsm_ap_thread(void *data)
+static int __init hv_vsm_vtl0_ap_thread(void *data)
 {
-	struct hv_vsm_ap_boot *ab = data;
+	struct hv_vsm_vtl0_ap_boot *ab = data;
 	unsigned int cpu = smp_processor_id();
 	unsigned long timeout = jiffies + msecs_to_jiffies(HV_VSM_BOOT_TIMEOUT_MS);
 
 	ab->result[cpu] = -ETIMEDOUT;
 	while (time_before(jiffies, timeout) && !kthread_should_stop()) {
 		if (READ_ONCE(ab->signal[cpu]) == HV_VSM_BOOT_TOKEN) {
-			ab->result[cpu] = hv_vsm_boot_cpu(0);
+			ab->result[cpu] = hv_vsm_vtl0_boot_cpu(0);
 			break;
 		}
 		usleep_range(100, 200);
@@ -378,11 +377,11 @@ static int __init hv_vsm_ap_thread(void *data)
 	return 0;
 }
 
-static int __init hv_vsm_boot_aps(void)
+static int __init hv_vsm_vtl0_boot_aps(void)
 {
 	struct page *mask_page, *signal_page;
 	struct task_struct **threads;
-	struct hv_vsm_ap_boot *ab;
+	struct hv_vsm_vtl0_ap_boot *ab;
 	unsigned int cpu, n = 0;
 	long ret;
 
@@ -405,7 +404,7 @@ static int __init hv_vsm_boot_aps(void)
 	for_each_online_cpu(cpu) {
 		if (cpu == smp_processor_id())
 			continue;
-		threads[cpu] = kthread_create_on_cpu(hv_vsm_ap_thread, ab, cpu,
+		threads[cpu] = kthread_create_on_cpu(hv_vsm_vtl0_ap_thread, ab, cpu,
 						     "hv_vsm_ap/%u");
 		if (IS_ERR(threads[cpu])) {
 			ret = PTR_ERR(threads[cpu]);
@@ -424,8 +423,8 @@ static int __init hv_vsm_boot_aps(void)
 		if (threads[cpu])
 			wake_up_process(threads[cpu]);
 
-	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_ENABLE_APS_VTL,
-			      page_to_pfn(mask_page), 0, 0);
+	ret = hv_vsm_vtl0_call(HV_VSM_NR_ENABLE_APS_VTL,
+			       page_to_pfn(mask_page), 0, 0);
 	/*
 	 * One CPU per BOOT_APS call: this CPU stays in VTL1, with interrupts
 	 * off, while VTL1 starts the CPUs of the call.
@@ -435,9 +434,9 @@ static int __init hv_vsm_boot_aps(void)
 			continue;
 		cpumask_clear(page_address(mask_page));
 		__cpumask_set_cpu(cpu, page_address(mask_page));
-		ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_BOOT_APS,
-				      page_to_pfn(mask_page),
-				      page_to_pfn(signal_page), 0);
+		ret = hv_vsm_vtl0_call(HV_VSM_NR_BOOT_APS,
+				       page_to_pfn(mask_page),
+				       page_to_pfn(signal_page), 0);
 	}
 	if (ret)
 		pr_err("VTL1 failed to start the secondary CPUs: %ld\n", ret);
@@ -464,23 +463,23 @@ out:
 	return ret;
 }
 
-struct hv_vsm_boot_work {
+struct hv_vsm_vtl0_boot_work {
 	struct hv_vsm_boot_info info;
 	struct hv_init_vp_context ctx;
 };
 
 /* Runs on the boot CPU, which becomes the VTL1 boot CPU as well. */
-static long __init hv_vsm_boot_vtl1(void *arg)
+static long __init hv_vsm_vtl0_boot_vtl1(void *arg)
 {
-	struct hv_vsm_boot_work *bw = arg;
+	struct hv_vsm_vtl0_boot_work *bw = arg;
 	union hv_register_vsm_page_offsets offsets;
 	phys_addr_t bp = bw->info.base + HV_VSM_PAGE_BOOT_PARAMS * PAGE_SIZE;
 	long ret;
 
-	ret = hv_vsm_enable_partition();
+	ret = hv_vsm_vtl0_enable_partition();
 	if (ret)
 		return ret;
-	ret = hv_vsm_enable_vp(&bw->ctx);
+	ret = hv_vsm_vtl0_enable_vp(&bw->ctx);
 	if (ret)
 		return ret;
 	ret = hv_vsm_get_vp_reg64(HV_VSM_INPUT_SELF,
@@ -488,23 +487,23 @@ static long __init hv_vsm_boot_vtl1(void *arg)
 				  &offsets.as_uint64);
 	if (ret)
 		return ret;
-	hv_vsm_vtl_call_init(offsets.vtl_call_offset);
+	hv_vsm_vtl0_call_init(offsets.vtl_call_offset);
 
-	ret = hv_vsm_boot_cpu(bp);
+	ret = hv_vsm_vtl0_boot_cpu(bp);
 	if (ret) {
 		pr_err("VTL1 failed to boot: %ld\n", ret);
 		return ret;
 	}
-	return hv_vsm_boot_aps();
+	return hv_vsm_vtl0_boot_aps();
 }
 
-static int __init hv_vsm_start(void)
+static int __init hv_vsm_vtl0_start(void)
 {
 	const struct firmware *fw;
-	struct hv_vsm_boot_work *bw;
+	struct hv_vsm_vtl0_boot_work *bw;
 	int ret;
 
-	if (!hv_vsm_size) {
+	if (!hv_vsm_vtl0_size) {
 		pr_err("no memory reserved for VTL1\n");
 		return -ENOMEM;
 	}
@@ -518,24 +517,24 @@ static int __init hv_vsm_start(void)
 		ret = -ENOMEM;
 		goto out_fw;
 	}
-	ret = hv_vsm_verify_image(fw);
+	ret = hv_vsm_vtl0_verify_image(fw);
 	if (ret)
 		goto out;
-	ret = hv_vsm_load_image(fw, &bw->info.entry);
+	ret = hv_vsm_vtl0_load_image(fw, &bw->info.entry);
 	if (ret)
 		goto out;
 
-	scnprintf(hv_vsm_cmdline, sizeof(hv_vsm_cmdline), "%s possible_cpus=%u",
+	scnprintf(hv_vsm_vtl0_cmdline, sizeof(hv_vsm_vtl0_cmdline), "%s possible_cpus=%u",
 		  CONFIG_HYPERV_VSM_VTL1_CMDLINE, num_possible_cpus());
-	bw->info.base = hv_vsm_base;
-	bw->info.size = hv_vsm_size;
-	bw->info.cmdline = hv_vsm_cmdline;
-	ret = hv_vsm_build_boot_state(&bw->info, &bw->ctx);
+	bw->info.base = hv_vsm_vtl0_base;
+	bw->info.size = hv_vsm_vtl0_size;
+	bw->info.cmdline = hv_vsm_vtl0_cmdline;
+	ret = hv_vsm_vtl0_build_boot_state(&bw->info, &bw->ctx);
 	if (ret)
 		goto out;
 
 	cpus_read_lock();
-	ret = work_on_cpu(cpumask_first(cpu_online_mask), hv_vsm_boot_vtl1, bw);
+	ret = work_on_cpu(cpumask_first(cpu_online_mask), hv_vsm_vtl0_boot_vtl1, bw);
 	cpus_read_unlock();
 out:
 	kfree(bw);
@@ -544,129 +543,16 @@ out_fw:
 	return ret;
 }
 
-static int hv_vsm_lock_regs(void)
-{
-	if (!this_cpu_read(hv_vsm_cpu_up))
-		return -ENODEV;
-	/*
-	 * After the end of boot, VTL1 accepts this only from a CPU that went
-	 * offline and back: it checks that the CPU restored the registers
-	 * pinned at boot and pins its descriptor tables again.
-	 */
-	return hv_vsm_vtl_call(HV_VSM_VTL_CALL_LOCK_REGS, 0, 0, 0);
-}
-
-static int hv_vsm_protect_memory(phys_addr_t head_pa, unsigned long nranges)
-{
-	return hv_vsm_vtl_call(HV_VSM_VTL_CALL_PROTECT_MEMORY, head_pa,
-			       nranges, 0);
-}
-
-static int hv_vsm_load_kdata(phys_addr_t head_pa, unsigned long nranges)
-{
-	return hv_vsm_vtl_call(HV_VSM_VTL_CALL_LOAD_KDATA, head_pa, nranges, 0);
-}
-
-static int hv_vsm_finish_boot(void)
-{
-	return hv_vsm_vtl_call(HV_VSM_VTL_CALL_SIGNAL_END_OF_BOOT, 0, 0, 0);
-}
-
-static int hv_vsm_read_violations(struct heki_violation *buf, unsigned int max)
-{
-	unsigned int n = min_t(unsigned int, max,
-			       PAGE_SIZE / sizeof(struct heki_violation));
-	struct page *page;
-	long ret;
-
-	if (!n)
-		return 0;
-	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!page)
-		return -ENOMEM;
-	ret = hv_vsm_vtl_call(HV_VSM_VTL_CALL_READ_VIOLATIONS,
-			      page_to_phys(page), n, 0);
-	if (ret > n)
-		ret = -EIO;
-	if (ret > 0)
-		memcpy(buf, page_address(page), ret * sizeof(*buf));
-	__free_page(page);
-	return ret;
-}
-
-struct hv_vsm_bit_name {
-	unsigned long bit;
-	const char *name;
-};
-
-/* The CR4 bits LOCK_REGS pins if they are set (vtl1/regs.c). */
-static const struct hv_vsm_bit_name hv_vsm_cr4_pins[] __initconst = {
-	{ X86_CR4_PAE, "PAE" },
-	{ X86_CR4_UMIP, "UMIP" },
-	{ X86_CR4_LA57, "LA57" },
-	{ X86_CR4_FSGSBASE, "FSGSBASE" },
-	{ X86_CR4_SMEP, "SMEP" },
-	{ X86_CR4_SMAP, "SMAP" },
-	{ X86_CR4_CET, "CET" },
-};
-
-/* "cr4" and the name of each bit of hv_vsm_cr4_pins. */
-static char hv_vsm_cr4_line[48];
-
-/*
- * What VTL1's LOCK_REGS pins (vtl1/regs.c, Documentation/virt/hyperv/vsm.rst):
- * CR0 bits that must stay set, the CR4 bits of hv_vsm_cr4_pins that were
- * set, EFER and APIC base bits that must keep their value, MSRs that must
- * keep their whole value, and descriptor tables that may not be loaded.
- */
-static const char *const hv_vsm_pinned_regs[] = {
-	"cr0 PE WP PG",
-	hv_vsm_cr4_line,
-	"efer SCE LME NXE",
-	"apic_base BASE EN EXTD",
-	"msr STAR LSTAR CSTAR SFMASK SYSENTER_CS SYSENTER_EIP SYSENTER_ESP",
-	"tables GDTR IDTR LDTR TR",
-	NULL
-};
-
-static struct heki_hypervisor hv_vsm_heki = {
-	.name = "hyperv-vsm",
-	.pinned_regs = hv_vsm_pinned_regs,
-	.lock_regs = hv_vsm_lock_regs,
-	.protect_memory = hv_vsm_protect_memory,
-	.load_kdata = hv_vsm_load_kdata,
-	.finish_boot = hv_vsm_finish_boot,
-	.read_violations = hv_vsm_read_violations,
-};
-
-/*
- * LOCK_REGS snapshots the CR4 of each CPU when it pins it: the CR4 bits the
- * kernel set by now, the same on every CPU, are the ones it will pin.
- */
-static void __init hv_vsm_describe_cr4_pins(void)
-{
-	unsigned long cr4 = cr4_read_shadow();
-	unsigned int i;
-	int len;
-
-	len = scnprintf(hv_vsm_cr4_line, sizeof(hv_vsm_cr4_line), "cr4");
-	for (i = 0; i < ARRAY_SIZE(hv_vsm_cr4_pins); i++)
-		if (cr4 & hv_vsm_cr4_pins[i].bit)
-			len += scnprintf(hv_vsm_cr4_line + len,
-					 sizeof(hv_vsm_cr4_line) - len, " %s",
-					 hv_vsm_cr4_pins[i].name);
-}
-
 /*
  * VTL1 is enabled only on the virtual processors that were online when it
  * booted; a CPU without it could not have its registers pinned, so it may
  * not come online. Runs on @cpu, so VsmVpStatus is the one of its VP.
  */
-static int hv_vsm_cpu_online(unsigned int cpu)
+static int hv_vsm_vtl0_cpu_online(unsigned int cpu)
 {
 	union hv_register_vsm_vp_status st;
 
-	if (per_cpu(hv_vsm_cpu_up, cpu) &&
+	if (hv_vsm_vtl0_cpu_up(cpu) &&
 	    !hv_vsm_get_vp_reg64(HV_VSM_INPUT_SELF, HV_REGISTER_VSM_VP_STATUS,
 				 &st.as_uint64) &&
 	    (st.enabled_vtl_set & BIT(HV_VTL_SECURE)))
@@ -676,7 +562,7 @@ static int hv_vsm_cpu_online(unsigned int cpu)
 }
 
 /**
- * hv_vsm_vtl1_memory() - Where the memory reserved for VTL1 is
+ * hv_vsm_vtl0_memory() - Where the memory reserved for VTL1 is
  * @base: set to its first byte
  * @size: set to its size
  *
@@ -684,21 +570,21 @@ static int hv_vsm_cpu_online(unsigned int cpu)
  *
  * Return: 0, or -ENODEV if no memory is reserved for VTL1.
  */
-int hv_vsm_vtl1_memory(phys_addr_t *base, phys_addr_t *size)
+int hv_vsm_vtl0_memory(phys_addr_t *base, phys_addr_t *size)
 {
-	if (!hv_vsm_size)
+	if (!hv_vsm_vtl0_size)
 		return -ENODEV;
-	*base = hv_vsm_base;
-	*size = hv_vsm_size;
+	*base = hv_vsm_vtl0_base;
+	*size = hv_vsm_vtl0_size;
 	return 0;
 }
 
-static int __init hv_vsm_init(void)
+static int __init hv_vsm_vtl0_init(void)
 {
 	union hv_register_vsm_partition_status st;
 	int ret;
 
-	if (hv_vsm_disabled || !hv_vsm_has_access())
+	if (hv_vsm_vtl0_disabled || !hv_vsm_vtl0_has_access())
 		return 0;
 	/* VTL1 only serves HEKI: heki=off leaves it off, like hv_vsm=off. */
 	if (heki_is_disabled()) {
@@ -706,11 +592,11 @@ static int __init hv_vsm_init(void)
 		return 0;
 	}
 
-	ret = hv_vsm_get_partition_status(&st);
+	ret = hv_vsm_vtl0_get_partition_status(&st);
 	if (ret || st.maximum_vtl < HV_VTL_SECURE) {
 		pr_info("VTL1 not offered by the partition, VSM unused\n");
-		if (hv_vsm_size)
-			hv_vsm_release_memory();
+		if (hv_vsm_vtl0_size)
+			hv_vsm_vtl0_release_memory();
 		return 0;
 	}
 
@@ -719,26 +605,22 @@ static int __init hv_vsm_init(void)
 	 * VTL1 is not ours could have it enabled by anyone later, and HEKI
 	 * would silently run without enforcement. Fail closed.
 	 */
-	ret = hv_vsm_start();
+	ret = hv_vsm_vtl0_start();
 	if (ret)
 		panic("Hyper-V VSM: VTL1 bring-up failed (%d)\n", ret);
 
 	/* VTL1 now denies VTL0 any access to its memory. */
-	set_memory_np((unsigned long)phys_to_virt(hv_vsm_base),
-		      hv_vsm_size >> PAGE_SHIFT);
+	set_memory_np((unsigned long)phys_to_virt(hv_vsm_vtl0_base),
+		      hv_vsm_vtl0_size >> PAGE_SHIFT);
 
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "hyperv/vsm:online",
-					hv_vsm_cpu_online, NULL);
+					hv_vsm_vtl0_cpu_online, NULL);
 	if (ret < 0)
 		panic("Hyper-V VSM: cannot register CPU hotplug state (%d)\n",
 		      ret);
 
-	hv_vsm_describe_cr4_pins();
-	ret = heki_register_hypervisor(&hv_vsm_heki);
-	if (ret)
-		pr_warn("HEKI did not take the VSM backend: %d\n", ret);
-	else
+	if (!hv_vsm_vtl0_heki_register())
 		pr_info("VTL1 running on %u CPUs\n", num_online_cpus());
 	return 0;
 }
-late_initcall(hv_vsm_init);
+late_initcall(hv_vsm_vtl0_init);

@@ -5,17 +5,18 @@
  * Before the end of boot, right after the backend started VTL1, this makes
  * one VTL call per class of malformed request (bad counts, unaligned or
  * empty or reversed ranges, unknown attribute bits, overlapping ranges,
- * addresses outside RAM, cyclic or overlong chains, reserved arguments,
- * unknown functions). Each must fail with the errno documented in
+ * addresses outside RAM, cyclic or overlong chains, unknown functions),
+ * and, for every call of the VTL call table, one with an argument the call
+ * does not use set. Each must fail with the errno documented in
  * Documentation/virt/hyperv/vsm.rst and apply nothing: most requests start
  * with a valid range making a page of the test read-only, and that page
  * must still be writable afterwards.
  *
  * After the end of boot, writing to <debugfs>/vsm_test/after_boot makes
- * every boot-only call again with valid arguments: each must return -EPERM
- * (before it, or with heki=off, the write fails with -EPERM itself); and
- * asks VTL1 to write its violation log into kernel read-only data, which
- * must be refused with -EACCES.
+ * every call the table marks boot-only again with valid arguments: each
+ * must return -EPERM (before it, or with heki=off, the write fails with
+ * -EPERM itself); and asks VTL1 to write its violation log into kernel
+ * read-only data, which must be refused with -EACCES.
  *
  * <debugfs>/vsm_test/before_boot and after_boot list one case a line:
  *
@@ -37,19 +38,23 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <asm/asm.h>
+#include <asm/hv_vsm.h>
 #include <asm/mshyperv.h>
 #include <asm/sections.h>
 #include <hyperv/hv_vsm.h>
 
+#include "../abi.h"
 #include "../hv_vsm_hvcall.h"
+#include "../vsm.h"
 
 /* Victim pages: the first is in most requests, the others serve ranges. */
 #define VICTIM_ORDER	2
-#define MAX_CASES	32
+#define MAX_CASES	64
 
 struct vsm_result {
-	const char *name;
+	char name[48];
 	long expected;
 	long got;
 	bool intact;
@@ -63,7 +68,7 @@ struct vsm_results {
 
 /* A request being built: its chained list pages and the call's registers. */
 struct req {
-	struct heki_page **pages;
+	struct hv_vsm_range_page **pages;
 	unsigned int npages;
 	u64 func, a1, a2, a3;
 };
@@ -85,10 +90,10 @@ static phys_addr_t vpa(unsigned int page)
 	return victim_pa + page * PAGE_SIZE;
 }
 
-static void add(struct heki_page *p, phys_addr_t pa, phys_addr_t epa,
-		unsigned long attributes)
+static void add(struct hv_vsm_range_page *p, phys_addr_t pa, phys_addr_t epa,
+		u64 attributes)
 {
-	struct heki_range *range = &p->ranges[p->nranges++];
+	struct hv_vsm_range *range = &p->ranges[p->nranges++];
 
 	range->pa = pa;
 	range->epa = epa;
@@ -98,7 +103,7 @@ static void add(struct heki_page *p, phys_addr_t pa, phys_addr_t epa,
 /* The valid first range: victim page 0 read-only. */
 static void start(struct req *r)
 {
-	add(r->pages[0], vpa(0), vpa(1), HEKI_ATTR_MEM_READ);
+	add(r->pages[0], vpa(0), vpa(1), HV_VSM_MEM_READ);
 	r->a2 = 1;
 }
 
@@ -127,11 +132,9 @@ static int alloc_req(struct req *r, unsigned int npages)
 			return -ENOMEM;
 		}
 	}
-	for (i = 0; i + 1 < npages; i++) {
-		r->pages[i]->next = r->pages[i + 1];
+	for (i = 0; i + 1 < npages; i++)
 		r->pages[i]->next_pa = __pa(r->pages[i + 1]);
-	}
-	r->func = HV_VSM_VTL_CALL_PROTECT_MEMORY;
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_PROTECT_MEMORY);
 	r->a1 = __pa(r->pages[0]);
 	return 0;
 }
@@ -165,14 +168,14 @@ static void count_above_chain(struct req *r)
 static void count_below_chain(struct req *r)
 {
 	start(r);
-	add(r->pages[0], vpa(1), vpa(2), HEKI_ATTR_MEM_READ);
+	add(r->pages[0], vpa(1), vpa(2), HV_VSM_MEM_READ);
 }
 
 static void page_over_capacity(struct req *r)
 {
 	start(r);
-	r->pages[0]->nranges = HEKI_MAX_RANGES + 1;
-	r->a2 = HEKI_MAX_RANGES + 1;
+	r->pages[0]->nranges = HV_VSM_RANGES_PER_PAGE + 1;
+	r->a2 = HV_VSM_RANGES_PER_PAGE + 1;
 }
 
 static void empty_page_in_chain(struct req *r)
@@ -183,7 +186,7 @@ static void empty_page_in_chain(struct req *r)
 static void unaligned_range(struct req *r)
 {
 	start(r);
-	add(r->pages[0], vpa(1) + 8, vpa(2), HEKI_ATTR_MEM_READ);
+	add(r->pages[0], vpa(1) + 8, vpa(2), HV_VSM_MEM_READ);
 	r->a2 = 2;
 }
 
@@ -202,44 +205,38 @@ static void bad_attributes(struct req *r, unsigned long attributes)
 
 static void unknown_attribute(struct req *r)
 {
-	bad_attributes(r, HEKI_ATTR_MEM_READ | BIT(4));
+	bad_attributes(r, HV_VSM_MEM_READ | BIT(4));
 }
 
 static void write_without_read(struct req *r)
 {
-	bad_attributes(r, HEKI_ATTR_MEM_WRITE);
+	bad_attributes(r, HV_VSM_MEM_WRITE);
 }
 
 static void exec_without_read(struct req *r)
 {
-	bad_attributes(r, HEKI_ATTR_MEM_EXEC);
-}
-
-static void reserved_argument(struct req *r)
-{
-	start(r);
-	r->a3 = 1;
+	bad_attributes(r, HV_VSM_MEM_EXEC);
 }
 
 static void empty_range(struct req *r)
 {
 	start(r);
-	add(r->pages[0], vpa(1), vpa(1), HEKI_ATTR_MEM_READ);
+	add(r->pages[0], vpa(1), vpa(1), HV_VSM_MEM_READ);
 	r->a2 = 2;
 }
 
 static void reversed_range(struct req *r)
 {
 	start(r);
-	add(r->pages[0], vpa(2), vpa(1), HEKI_ATTR_MEM_READ);
+	add(r->pages[0], vpa(2), vpa(1), HV_VSM_MEM_READ);
 	r->a2 = 2;
 }
 
 static void overlapping_ranges(struct req *r)
 {
 	start(r);
-	add(r->pages[0], vpa(1), vpa(3), HEKI_ATTR_MEM_READ);
-	add(r->pages[0], vpa(2), vpa(4), HEKI_ATTR_MEM_READ);
+	add(r->pages[0], vpa(1), vpa(3), HV_VSM_MEM_READ);
+	add(r->pages[0], vpa(2), vpa(4), HV_VSM_MEM_READ);
 	r->a2 = 3;
 }
 
@@ -247,7 +244,7 @@ static void range_outside_ram(struct req *r)
 {
 	start(r);
 	add(r->pages[0], PFN_PHYS(max_pfn), PFN_PHYS(max_pfn + 1),
-	    HEKI_ATTR_MEM_READ);
+	    HV_VSM_MEM_READ);
 	r->a2 = 2;
 }
 
@@ -262,7 +259,7 @@ static void wrapping_range(struct req *r)
 {
 	start(r);
 	add(r->pages[0], PHYS_ADDR_MAX & PAGE_MASK,
-	    (PHYS_ADDR_MAX & PAGE_MASK) + PAGE_SIZE, HEKI_ATTR_MEM_READ);
+	    (PHYS_ADDR_MAX & PAGE_MASK) + PAGE_SIZE, HV_VSM_MEM_READ);
 	r->a2 = 2;
 }
 
@@ -270,14 +267,14 @@ static phys_addr_t vtl1_base(void)
 {
 	phys_addr_t base, size;
 
-	return hv_vsm_vtl1_memory(&base, &size) ? 0 : base;
+	return hv_vsm_vtl0_memory(&base, &size) ? 0 : base;
 }
 
 static void range_in_vtl1(struct req *r)
 {
 	start(r);
 	add(r->pages[0], vtl1_base(), vtl1_base() + PAGE_SIZE,
-	    HEKI_ATTR_MEM_READ);
+	    HV_VSM_MEM_READ);
 	r->a2 = 2;
 }
 
@@ -290,7 +287,7 @@ static void list_in_vtl1(struct req *r)
 static void cyclic_chain(struct req *r)
 {
 	start(r);
-	add(r->pages[1], vpa(1), vpa(2), HEKI_ATTR_MEM_READ);
+	add(r->pages[1], vpa(1), vpa(2), HV_VSM_MEM_READ);
 	r->pages[1]->next_pa = __pa(r->pages[0]);
 	r->a2 = 4;
 }
@@ -309,20 +306,31 @@ static void chain_too_long(struct req *r)
 
 	for (i = 0; i < r->npages; i++)
 		add(r->pages[i], __pa(r->pages[i]), __pa(r->pages[i]) + PAGE_SIZE,
-		    HEKI_ATTR_MEM_READ | HEKI_ATTR_MEM_WRITE);
+		    HV_VSM_MEM_READ | HV_VSM_MEM_WRITE);
 	r->a2 = r->npages;
 }
 
+/* Past the highest function ID of the table, outside the LVBS range. */
 static void unknown_function(struct req *r)
 {
+	unsigned int i;
+
 	start(r);
-	r->func = 0x1fff0;
+	for (i = 0; i < HV_VSM_NR_VTL_CALLS; i++)
+		r->func = max_t(u64, r->func, hv_vsm_vtl_calls[i].id + 1);
+}
+
+/* An LVBS function this VTL1 does not serve. */
+static void lvbs_unserved(struct req *r)
+{
+	start(r);
+	r->func = HV_VSM_LVBS_UNSERVED_FIRST;
 }
 
 static void kdata_unknown_type(struct req *r)
 {
-	r->func = HV_VSM_VTL_CALL_LOAD_KDATA;
-	add(r->pages[0], vpa(1), vpa(2), HEKI_KDATA_MAX);
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_LOAD_KDATA);
+	add(r->pages[0], vpa(1), vpa(2), HV_VSM_KDATA_KERNEL_DATA + 1);
 	r->a2 = 1;
 }
 
@@ -337,7 +345,6 @@ static const struct vsm_case malformed[] = {
 	{ "unknown_attribute", -EINVAL, 1, unknown_attribute },
 	{ "write_without_read", -EINVAL, 1, write_without_read },
 	{ "exec_without_read", -EINVAL, 1, exec_without_read },
-	{ "reserved_argument", -EINVAL, 1, reserved_argument },
 	{ "empty_range", -ERANGE, 1, empty_range },
 	{ "reversed_range", -ERANGE, 1, reversed_range },
 	{ "overlapping_ranges", -EEXIST, 1, overlapping_ranges },
@@ -350,19 +357,14 @@ static const struct vsm_case malformed[] = {
 	{ "self_loop", -ELOOP, 1, self_loop },
 	{ "chain_too_long", -E2BIG, HV_VSM_MAX_LIST_PAGES + 1, chain_too_long },
 	{ "unknown_function", -EINVAL, 1, unknown_function },
+	{ "lvbs_unserved", -EOPNOTSUPP, 1, lvbs_unserved },
 	{ "kdata_unknown_type", -EINVAL, 1, kdata_unknown_type },
 };
 
-/* Valid requests of boot-only functions, refused after the end of boot. */
+/* Valid requests, for the calls of the table that take arguments. */
 static void lock_regs(struct req *r)
 {
-	r->func = HV_VSM_VTL_CALL_LOCK_REGS;
-	r->a1 = 0;
-}
-
-static void end_of_boot(struct req *r)
-{
-	r->func = HV_VSM_VTL_CALL_SIGNAL_END_OF_BOOT;
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_LOCK_REGS);
 	r->a1 = 0;
 }
 
@@ -374,15 +376,15 @@ static void protect_memory(struct req *r)
 
 static void load_kdata(struct req *r)
 {
-	r->func = HV_VSM_VTL_CALL_LOAD_KDATA;
-	add(r->pages[0], vpa(1), vpa(2), HEKI_KERNEL_INFO);
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_LOAD_KDATA);
+	add(r->pages[0], vpa(1), vpa(2), HV_VSM_KDATA_KERNEL_DATA);
 	r->a2 = 1;
 }
 
 /* An empty CPU mask: the zeroed last list page. */
 static void enable_aps_vtl(struct req *r)
 {
-	r->func = HV_VSM_VTL_CALL_ENABLE_APS_VTL;
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_ENABLE_APS_VTL);
 	r->a1 = PHYS_PFN(__pa(r->pages[r->npages - 1]));
 }
 
@@ -390,9 +392,34 @@ static void enable_aps_vtl(struct req *r)
 static void boot_aps(struct req *r)
 {
 	enable_aps_vtl(r);
-	r->func = HV_VSM_VTL_CALL_BOOT_APS;
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_BOOT_APS);
 	r->a2 = PHYS_PFN(__pa(r->pages[0]));
 }
+
+/* Into the zeroed last list page, which VTL0 may write. */
+static void read_violations(struct req *r)
+{
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_READ_VIOLATIONS);
+	r->a1 = __pa(r->pages[r->npages - 1]);
+	r->a2 = 1;
+}
+
+/*
+ * A valid request of each call of the table that has arguments; the
+ * others are made with every argument 0.
+ */
+static const struct {
+	enum hv_vsm_vtl_call_nr nr;
+	unsigned int npages;
+	void (*build)(struct req *r);
+} valid[] = {
+	{ HV_VSM_NR_LOCK_REGS, 1, lock_regs },
+	{ HV_VSM_NR_PROTECT_MEMORY, 1, protect_memory },
+	{ HV_VSM_NR_LOAD_KDATA, 1, load_kdata },
+	{ HV_VSM_NR_ENABLE_APS_VTL, 1, enable_aps_vtl },
+	{ HV_VSM_NR_BOOT_APS, 2, boot_aps },
+	{ HV_VSM_NR_READ_VIOLATIONS, 2, read_violations },
+};
 
 /*
  * Not a boot-only call: VTL1 would write the log into a page of kernel
@@ -400,18 +427,12 @@ static void boot_aps(struct req *r)
  */
 static void read_violations_to_rodata(struct req *r)
 {
-	r->func = HV_VSM_VTL_CALL_READ_VIOLATIONS;
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_READ_VIOLATIONS);
 	r->a1 = __pa_symbol(__start_rodata);
 	r->a2 = 1;
 }
 
-static const struct vsm_case boot_only[] = {
-	{ "lock_regs", -EPERM, 1, lock_regs },
-	{ "signal_end_of_boot", -EPERM, 1, end_of_boot },
-	{ "protect_memory", -EPERM, 1, protect_memory },
-	{ "load_kdata", -EPERM, 1, load_kdata },
-	{ "enable_aps_vtl", -EPERM, 1, enable_aps_vtl },
-	{ "boot_aps", -EPERM, 2, boot_aps },
+static const struct vsm_case after_boot_cases[] = {
 	{ "unknown_function", -EINVAL, 1, unknown_function },
 	{ "read_violations_to_rodata", -EACCES, 1, read_violations_to_rodata },
 };
@@ -428,31 +449,106 @@ static bool vtl1_running(void)
 	return status.enabled_vtl_set & BIT(HV_VTL_SECURE);
 }
 
+/*
+ * Make call @func, built by @build (with @npages list pages) or with every
+ * argument 0, and, unless @unused_arg is 0, with argument @unused_arg (1 to
+ * 3) set as well.
+ */
+static void run_one(struct vsm_results *res, const char *name, long expected,
+		    unsigned int npages, void (*build)(struct req *r),
+		    u32 func, unsigned int unused_arg)
+{
+	struct vsm_result *out;
+	struct req r;
+
+	if (res->n == MAX_CASES)
+		return;
+	out = &res->r[res->n++];
+	strscpy(out->name, name);
+	out->expected = expected;
+	if (alloc_req(&r, npages)) {
+		out->got = -ENOMEM;
+		return;
+	}
+	r.func = func;
+	if (build)
+		build(&r);
+	else
+		r.a1 = 0;
+	if (unused_arg == 1)
+		r.a1 = 1;
+	else if (unused_arg == 2)
+		r.a2 = 1;
+	else if (unused_arg == 3)
+		r.a3 = 1;
+	out->got = hv_vsm_vtl0_call_raw(r.func, r.a1, r.a2, r.a3);
+	out->intact = victim_writable();
+	free_req(&r);
+}
+
 static void run_cases(const struct vsm_case *cases, unsigned int n,
 		      struct vsm_results *res)
 {
 	unsigned int i;
-	struct req r;
 
+	for (i = 0; i < n; i++)
+		run_one(res, cases[i].name, cases[i].expected, cases[i].npages,
+			cases[i].build,
+			hv_vsm_vtl_call_id(HV_VSM_NR_PROTECT_MEMORY), 0);
+}
+
+/*
+ * For each call of the table (filtered by @rules unless it is 0): its
+ * valid request, with an unused argument set if @reserved.
+ */
+static void run_table(struct vsm_results *res, u8 rules, bool reserved,
+		      const char *suffix, long expected)
+{
+	unsigned int i, j, npages;
+	void (*build)(struct req *r);
+	char name[48];
+
+	for (i = 0; i < HV_VSM_NR_VTL_CALLS; i++) {
+		const struct hv_vsm_vtl_call_desc *call = &hv_vsm_vtl_calls[i];
+
+		if (rules && !(call->rules & rules))
+			continue;
+		if (reserved && call->nargs == HV_VSM_VTL_CALL_MAX_ARGS)
+			continue;
+		npages = 1;
+		build = NULL;
+		for (j = 0; j < ARRAY_SIZE(valid); j++) {
+			if (valid[j].nr == i) {
+				npages = valid[j].npages;
+				build = valid[j].build;
+			}
+		}
+		snprintf(name, sizeof(name), "%s%s", call->name, suffix);
+		run_one(res, name, expected, npages, build, call->id,
+			reserved ? call->nargs + 1 : 0);
+	}
+}
+
+static void run_before_boot(struct vsm_results *res)
+{
 	memset(res, 0, sizeof(*res));
 	if (!vtl1_running()) {
 		res->skipped = "VTL1 does not run";
 		return;
 	}
-	for (i = 0; i < n && i < MAX_CASES; i++) {
-		struct vsm_result *out = &res->r[res->n++];
+	run_cases(malformed, ARRAY_SIZE(malformed), res);
+	run_table(res, 0, true, "_reserved_argument", -EINVAL);
+}
 
-		out->name = cases[i].name;
-		out->expected = cases[i].expected;
-		if (alloc_req(&r, cases[i].npages)) {
-			out->got = -ENOMEM;
-			continue;
-		}
-		cases[i].build(&r);
-		out->got = hv_vsm_vtl_call(r.func, r.a1, r.a2, r.a3);
-		out->intact = victim_writable();
-		free_req(&r);
+static void run_after_boot(struct vsm_results *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (!vtl1_running()) {
+		res->skipped = "VTL1 does not run";
+		return;
 	}
+	run_table(res, HV_VSM_RULE_BOOT_ONLY, false, "", -EPERM);
+	run_cases(after_boot_cases, ARRAY_SIZE(after_boot_cases), res);
 }
 
 static int results_show(struct seq_file *m, void *v)
@@ -483,7 +579,7 @@ static ssize_t after_boot_write(struct file *file, const char __user *ubuf,
 	if (!heki_enforcing())
 		return -EPERM;
 	mutex_lock(&vsm_test_lock);
-	run_cases(boot_only, ARRAY_SIZE(boot_only), &after_boot);
+	run_after_boot(&after_boot);
 	mutex_unlock(&vsm_test_lock);
 	return count;
 }
@@ -514,7 +610,7 @@ static int __init vsm_test_init(void)
 	victim_pa = page_to_phys(victim);
 
 	mutex_lock(&vsm_test_lock);
-	run_cases(malformed, ARRAY_SIZE(malformed), &before_boot);
+	run_before_boot(&before_boot);
 	mutex_unlock(&vsm_test_lock);
 
 	dir = debugfs_create_dir("vsm_test", NULL);

@@ -1,39 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hyper-V VSM secure kernel (VTL1): VTL call dispatch.
+ * Hyper-V VSM secure kernel (VTL1): set-up and the VTL return.
  *
  * VTL1 runs only when VTL0 calls it, when one of its own interrupts fires
  * (timers, IPIs, secure intercepts) or while it boots. Its idle path is the
  * VTL return: a cpuidle state whose "sleep" is running VTL0. When VTL0
- * calls in, the arguments are handed to a per-CPU thread, and the result is
- * given back on the next VTL return, once that thread is done. VTL0's
- * registers are saved on entry and restored on return, so an interrupt
- * taken by VTL1 is invisible to VTL0.
- *
- * Every argument comes from VTL0 and is treated as hostile: see
- * Documentation/virt/hyperv/vsm.rst for the checks and error codes.
+ * calls in, the arguments are handed to a per-CPU thread, which serves the
+ * call through the dispatcher (dispatch.c), and the result is given back on
+ * the next VTL return, once that thread is done. VTL0's registers are saved
+ * on entry and restored on return, so an interrupt taken by VTL1 is
+ * invisible to VTL0.
  */
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
-#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpuidle.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
-#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
-#include <linux/io.h>
-#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/smpboot.h>
-#include <linux/string.h>
 #include <asm/fpu/types.h>
 #include <asm/irq_vectors.h>
 #include <asm/mshyperv.h>
@@ -42,38 +34,29 @@
 #include "../hv_vsm_hvcall.h"
 #include "vtl1.h"
 
-/* Serialises the VTL calls that change VTL1 state. */
-DEFINE_MUTEX(hv_vsm_state_lock);
-/* SIGNAL_END_OF_BOOT was accepted: boot-only calls fail with -EPERM. */
-bool hv_vsm_end_of_boot;
-
-enum hv_vsm_cpu_state {
+enum hv_vsm_vtl1_cpu_state {
 	HV_VSM_CPU_STARTING,	/* stays in VTL1 when idle */
 	HV_VSM_CPU_RUNNING,	/* idle returns to VTL0 */
 };
 
-struct hv_vsm_cpu {
+struct hv_vsm_vtl1_cpu {
 	struct mshv_vtl_cpu_context vtl0;	/* VTL0 registers while in VTL1 */
-	enum hv_vsm_cpu_state state;
+	enum hv_vsm_vtl1_cpu_state state;
 	bool busy;				/* a VTL call is being handled */
 	u64 args[4];
 	struct hv_message_page *simp;
 };
 
-static DEFINE_PER_CPU(struct hv_vsm_cpu, hv_vsm_cpu);
-static DEFINE_PER_CPU(struct task_struct *, hv_vsm_task);
+static DEFINE_PER_CPU(struct hv_vsm_vtl1_cpu, hv_vsm_vtl1_cpu);
+static DEFINE_PER_CPU(struct task_struct *, hv_vsm_vtl1_task);
 
 /* Set when VTL1 could not set itself up: every call then fails with it. */
-static int hv_vsm_init_err;
+static int hv_vsm_vtl1_init_err;
 
-/* Secondary CPUs VTL0 asked for with ENABLE_APS_VTL, and the boot signal. */
-static struct cpumask hv_vsm_aps;
-static u8 *hv_vsm_signal;
-
-static int hv_vsm_idle_enter(struct cpuidle_device *dev,
-			     struct cpuidle_driver *drv, int index)
+static int hv_vsm_vtl1_idle_enter(struct cpuidle_device *dev,
+				  struct cpuidle_driver *drv, int index)
 {
-	struct hv_vsm_cpu *c = this_cpu_ptr(&hv_vsm_cpu);
+	struct hv_vsm_vtl1_cpu *c = this_cpu_ptr(&hv_vsm_vtl1_cpu);
 	struct hv_vp_assist_page *hvp = hv_vp_assist_page[smp_processor_id()];
 
 	if (READ_ONCE(c->state) != HV_VSM_CPU_RUNNING || READ_ONCE(c->busy)) {
@@ -92,8 +75,8 @@ static int hv_vsm_idle_enter(struct cpuidle_device *dev,
 	if (READ_ONCE(hvp->vtl_entry_reason) != HV_VTL_ENTRY_REASON_LOWER_VTL_CALL)
 		return index;
 
-	if (hv_vsm_init_err) {
-		c->vtl0.r8 = hv_vsm_init_err;
+	if (hv_vsm_vtl1_init_err) {
+		c->vtl0.r8 = hv_vsm_vtl1_init_err;
 		return index;
 	}
 	c->args[0] = c->vtl0.rdi;
@@ -101,11 +84,11 @@ static int hv_vsm_idle_enter(struct cpuidle_device *dev,
 	c->args[2] = c->vtl0.rdx;
 	c->args[3] = c->vtl0.r8;
 	WRITE_ONCE(c->busy, true);
-	wake_up_process(__this_cpu_read(hv_vsm_task));
+	wake_up_process(__this_cpu_read(hv_vsm_vtl1_task));
 	return index;
 }
 
-static struct cpuidle_driver hv_vsm_idle_driver = {
+static struct cpuidle_driver hv_vsm_vtl1_idle_driver = {
 	.name = "hv_vsm_vtl1",
 	.owner = THIS_MODULE,
 	.states = {
@@ -115,183 +98,38 @@ static struct cpuidle_driver hv_vsm_idle_driver = {
 			.exit_latency = 1,
 			.target_residency = 1,
 			.flags = CPUIDLE_FLAG_RCU_IDLE,
-			.enter = hv_vsm_idle_enter,
+			.enter = hv_vsm_vtl1_idle_enter,
 		},
 	},
 	.state_count = 1,
 };
 
-/* Map VTL0 page @pfn after checking that VTL0 may name it. */
-static void *hv_vsm_map_vtl0_pfn(u64 pfn)
+static int hv_vsm_vtl1_thread_should_run(unsigned int cpu)
 {
-	void *va;
-	int ret;
-
-	if (pfn > PHYS_PFN(PHYS_ADDR_MAX) - 1)
-		return ERR_PTR(-ERANGE);
-	ret = hv_vsm_check_vtl0_range(PFN_PHYS(pfn), PFN_PHYS(pfn + 1));
-	if (ret)
-		return ERR_PTR(ret);
-	va = hv_vsm_map_vtl0_page(PFN_PHYS(pfn));
-	return va ?: ERR_PTR(-ENOMEM);
+	return READ_ONCE(per_cpu(hv_vsm_vtl1_cpu, cpu).busy);
 }
 
-/* Read a VTL0 page holding a CPU mask, for ENABLE_APS_VTL and BOOT_APS. */
-static int hv_vsm_read_cpumask(u64 pfn, struct cpumask *mask)
+static void hv_vsm_vtl1_thread_fn(unsigned int cpu)
 {
-	unsigned long *bits;
-	unsigned int i;
-	int ret = 0;
-
-	bits = hv_vsm_map_vtl0_pfn(pfn);
-	if (IS_ERR(bits))
-		return PTR_ERR(bits);
-	cpumask_clear(mask);
-	for (i = 0; i < PAGE_SIZE * BITS_PER_BYTE; i++) {
-		if (!test_bit(i, bits))
-			continue;
-		if (i >= nr_cpu_ids || !cpu_present(i)) {
-			ret = -EINVAL;
-			break;
-		}
-		if (!cpu_online(i))
-			cpumask_set_cpu(i, mask);
-	}
-	hv_vsm_unmap_vtl0_page(bits);
-	return ret;
-}
-
-static long hv_vsm_enable_aps(u64 mask_pfn)
-{
-	struct cpumask mask;
-	int ret;
-
-	guard(mutex)(&hv_vsm_state_lock);
-	if (hv_vsm_end_of_boot)
-		return -EPERM;
-	ret = hv_vsm_read_cpumask(mask_pfn, &mask);
-	if (!ret)
-		cpumask_copy(&hv_vsm_aps, &mask);
-	return ret;
-}
-
-static long hv_vsm_boot_aps(u64 mask_pfn, u64 signal_pfn)
-{
-	struct cpumask mask;
-	unsigned int cpu;
-	u8 *signal;
-	int ret;
-
-	guard(mutex)(&hv_vsm_state_lock);
-	if (hv_vsm_end_of_boot)
-		return -EPERM;
-	ret = hv_vsm_read_cpumask(mask_pfn, &mask);
-	if (ret)
-		return ret;
-	if (!cpumask_subset(&mask, &hv_vsm_aps) || signal_pfn == mask_pfn)
-		return -EINVAL;
-	signal = hv_vsm_map_vtl0_pfn(signal_pfn);
-	if (IS_ERR(signal))
-		return PTR_ERR(signal);
-
-	hv_vsm_signal = signal;
-	for_each_cpu(cpu, &mask) {
-		ret = add_cpu(cpu);
-		if (ret) {
-			pr_err("cannot start CPU%u: %d\n", cpu, ret);
-			break;
-		}
-	}
-	hv_vsm_signal = NULL;
-	hv_vsm_unmap_vtl0_page(signal);
-	return ret;
-}
-
-/**
- * hv_vsm_vtl1_kick_ap() - Ask VTL0 to enter VTL1 on a secondary CPU
- * @vp_index: the CPU's virtual processor, VTL1 now enabled on it
- * @cpu: the CPU number, the same in VTL0 and VTL1
- *
- * VTL1 runs on a virtual processor only when VTL0 there calls it: VTL0
- * waits for this token in the boot signal page of BOOT_APS.
- *
- * Return: 0, or -ENODEV outside BOOT_APS.
- */
-int hv_vsm_vtl1_kick_ap(u32 vp_index, int cpu)
-{
-	if (!hv_vsm_signal || cpu < 0 || cpu >= PAGE_SIZE)
-		return -ENODEV;
-	WRITE_ONCE(hv_vsm_signal[cpu], HV_VSM_BOOT_TOKEN);
-	return 0;
-}
-
-static long hv_vsm_end_boot(void)
-{
-	guard(mutex)(&hv_vsm_state_lock);
-	if (hv_vsm_end_of_boot)
-		return -EPERM;
-	hv_vsm_end_of_boot = true;
-	pr_info("end of boot: VTL0 protections sealed\n");
-	return 0;
-}
-
-static long hv_vsm_dispatch(const u64 *a)
-{
-	switch (a[0]) {
-	case HV_VSM_VTL_CALL_BOOT:
-		/* RSI held boot_params on the very first entry. */
-		return a[2] || a[3] ? -EINVAL : 0;
-	case HV_VSM_VTL_CALL_ENABLE_APS_VTL:
-		return a[2] || a[3] ? -EINVAL : hv_vsm_enable_aps(a[1]);
-	case HV_VSM_VTL_CALL_BOOT_APS:
-		return a[3] ? -EINVAL : hv_vsm_boot_aps(a[1], a[2]);
-	case HV_VSM_VTL_CALL_LOCK_REGS:
-		return a[1] || a[2] || a[3] ? -EINVAL : hv_vsm_lock_regs();
-	case HV_VSM_VTL_CALL_SIGNAL_END_OF_BOOT:
-		return a[1] || a[2] || a[3] ? -EINVAL : hv_vsm_end_boot();
-	case HV_VSM_VTL_CALL_PROTECT_MEMORY:
-		return a[3] ? -EINVAL : hv_vsm_protect_memory(a[1], a[2]);
-	case HV_VSM_VTL_CALL_LOAD_KDATA:
-		return a[3] ? -EINVAL : hv_vsm_load_kdata(a[1], a[2]);
-	case HV_VSM_VTL_CALL_READ_VIOLATIONS:
-		return a[3] ? -EINVAL : hv_vsm_read_violations(a[1], a[2]);
-	case HV_VSM_VTL_CALL_VALIDATE_MODULE:
-	case HV_VSM_VTL_CALL_FREE_MODULE_INIT:
-	case HV_VSM_VTL_CALL_UNLOAD_MODULE:
-	case HV_VSM_VTL_CALL_COPY_SECONDARY_KEY:
-	case HV_VSM_VTL_CALL_KEXEC_VALIDATE:
-		return -EOPNOTSUPP;
-	default:
-		return -EINVAL;
-	}
-}
-
-static int hv_vsm_thread_should_run(unsigned int cpu)
-{
-	return READ_ONCE(per_cpu(hv_vsm_cpu, cpu).busy);
-}
-
-static void hv_vsm_thread_fn(unsigned int cpu)
-{
-	struct hv_vsm_cpu *c = this_cpu_ptr(&hv_vsm_cpu);
+	struct hv_vsm_vtl1_cpu *c = this_cpu_ptr(&hv_vsm_vtl1_cpu);
 	long ret;
 
-	ret = hv_vsm_dispatch(c->args);
+	ret = hv_vsm_vtl1_dispatch(c->args);
 	c->vtl0.r8 = ret;
 	/* Read by the idle path of this same CPU only. */
 	WRITE_ONCE(c->busy, false);
 }
 
-static struct smp_hotplug_thread hv_vsm_threads = {
-	.store = &hv_vsm_task,
-	.thread_should_run = hv_vsm_thread_should_run,
-	.thread_fn = hv_vsm_thread_fn,
+static struct smp_hotplug_thread hv_vsm_vtl1_threads = {
+	.store = &hv_vsm_vtl1_task,
+	.thread_should_run = hv_vsm_vtl1_thread_should_run,
+	.thread_fn = hv_vsm_vtl1_thread_fn,
 	.thread_comm = "hv_vsm/%u",
 };
 
-static void hv_vsm_sint_handler(void)
+static void hv_vsm_vtl1_sint_handler(void)
 {
-	struct hv_vsm_cpu *c = this_cpu_ptr(&hv_vsm_cpu);
+	struct hv_vsm_vtl1_cpu *c = this_cpu_ptr(&hv_vsm_vtl1_cpu);
 	struct hv_message *msg;
 
 	if (!c->simp)
@@ -300,7 +138,7 @@ static void hv_vsm_sint_handler(void)
 	if (READ_ONCE(msg->header.message_type) == HVMSG_NONE)
 		return;
 
-	hv_vsm_handle_intercept(msg);
+	hv_vsm_vtl1_handle_intercept(msg);
 
 	WRITE_ONCE(msg->header.message_type, HVMSG_NONE);
 	/* Clear the slot before asking for the next message. */
@@ -310,7 +148,7 @@ static void hv_vsm_sint_handler(void)
 }
 
 /* Receive secure intercepts of this VP's VTL0 on SINT0. */
-static int hv_vsm_synic_init(struct hv_vsm_cpu *c)
+static int hv_vsm_vtl1_synic_init(struct hv_vsm_vtl1_cpu *c)
 {
 	union hv_synic_simp simp;
 	union hv_synic_sint sint;
@@ -340,16 +178,16 @@ static int hv_vsm_synic_init(struct hv_vsm_cpu *c)
 }
 
 /* Runs on each CPU as it comes online in VTL1, the boot CPU included. */
-static int hv_vsm_cpu_online(unsigned int cpu)
+static int hv_vsm_vtl1_cpu_online(unsigned int cpu)
 {
-	struct hv_vsm_cpu *c = this_cpu_ptr(&hv_vsm_cpu);
+	struct hv_vsm_vtl1_cpu *c = this_cpu_ptr(&hv_vsm_vtl1_cpu);
 	union hv_register_vsm_vp_secure_vtl_config cfg = { .mbec_enabled = 1 };
 	int ret;
 
 	c->vtl0.fx_state.cwd = 0x37f;
 	c->vtl0.fx_state.mxcsr = MXCSR_DEFAULT;
 
-	ret = hv_vsm_synic_init(c);
+	ret = hv_vsm_vtl1_synic_init(c);
 	if (!ret)
 		ret = hv_vsm_set_vp_reg64(HV_VSM_INPUT_SELF,
 					  HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0,
@@ -363,7 +201,7 @@ static int hv_vsm_cpu_online(unsigned int cpu)
 	return 0;
 }
 
-static int __init hv_vsm_setup(void)
+static int __init hv_vsm_vtl1_setup(void)
 {
 	union hv_register_vsm_partition_status st;
 	union hv_register_vsm_page_offsets offsets;
@@ -372,7 +210,7 @@ static int __init hv_vsm_setup(void)
 	/* VTL entry reasons and return registers live in the VP assist page. */
 	if (!hv_vp_assist_page)
 		return -ENODEV;
-	ret = hv_vsm_mem_init();
+	ret = hv_vsm_vtl1_mem_init();
 	if (ret) {
 		pr_err("no VTL0/VTL1 memory map from VTL0\n");
 		return ret;
@@ -393,7 +231,7 @@ static int __init hv_vsm_setup(void)
 		return ret;
 	mshv_vtl_return_call_init(offsets.vtl_return_offset);
 
-	ret = hv_vsm_protect_self();
+	ret = hv_vsm_vtl1_protect_self();
 	if (ret) {
 		pr_err("cannot protect VTL1 memory: %d\n", ret);
 		return ret;
@@ -407,8 +245,8 @@ static int __init hv_vsm_setup(void)
 	 */
 	if (!preset_lpj)
 		preset_lpj = loops_per_jiffy;
-	hv_setup_vmbus_handler(hv_vsm_sint_handler);
-	return smpboot_register_percpu_thread(&hv_vsm_threads);
+	hv_setup_vmbus_handler(hv_vsm_vtl1_sint_handler);
+	return smpboot_register_percpu_thread(&hv_vsm_vtl1_threads);
 }
 
 static int __init hv_vsm_vtl1_init(void)
@@ -418,25 +256,25 @@ static int __init hv_vsm_vtl1_init(void)
 	if (ms_hyperv.vtl != HV_VTL_SECURE)
 		return -ENODEV;
 
-	ret = hv_vsm_setup();
+	ret = hv_vsm_vtl1_setup();
 	if (ret) {
 		/* The boot CPU still returns to VTL0, which then fails closed. */
-		hv_vsm_init_err = ret;
-		this_cpu_ptr(&hv_vsm_cpu)->vtl0.r8 = ret;
-		WRITE_ONCE(this_cpu_ptr(&hv_vsm_cpu)->state, HV_VSM_CPU_RUNNING);
+		hv_vsm_vtl1_init_err = ret;
+		this_cpu_ptr(&hv_vsm_vtl1_cpu)->vtl0.r8 = ret;
+		WRITE_ONCE(this_cpu_ptr(&hv_vsm_vtl1_cpu)->state, HV_VSM_CPU_RUNNING);
 	} else {
 		ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "hyperv/vsm_vtl1:online",
-					hv_vsm_cpu_online, NULL);
+					hv_vsm_vtl1_cpu_online, NULL);
 		if (ret < 0)
 			panic("Hyper-V VSM: no CPU hotplug state (%d)\n", ret);
 	}
 
 	/* From now on, idle returns to VTL0. */
-	ret = cpuidle_register(&hv_vsm_idle_driver, NULL);
+	ret = cpuidle_register(&hv_vsm_vtl1_idle_driver, NULL);
 	if (ret)
 		panic("Hyper-V VSM: cannot install the VTL return idle state (%d)\n",
 		      ret);
-	pr_info("secure kernel ready%s\n", hv_vsm_init_err ? " (failed)" : "");
+	pr_info("secure kernel ready%s\n", hv_vsm_vtl1_init_err ? " (failed)" : "");
 	return 0;
 }
 late_initcall(hv_vsm_vtl1_init);

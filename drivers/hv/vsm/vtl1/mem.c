@@ -2,7 +2,8 @@
 /*
  * Hyper-V VSM secure kernel (VTL1): VTL0 memory requests.
  *
- * Every request is a chain of struct heki_page lists in VTL0 memory. The
+ * Every request is a chain of range list pages (struct hv_vsm_range_page)
+ * in VTL0 memory. The
  * chain is copied into VTL1 once, every range of the copy is validated, and
  * only then is anything applied, so that VTL0 can neither change a request
  * after it was checked nor get part of a bad request applied. A protection
@@ -11,6 +12,7 @@
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -24,23 +26,30 @@
 
 #include "vtl1.h"
 
-struct hv_vsm_kdata {
+/* The kernel data types VTL1 keeps, in the order of hv_vsm_vtl1_kdata_types. */
+static const u64 hv_vsm_vtl1_kdata_types[] = {
+	HV_VSM_KDATA_KERNEL_DATA,
+};
+
+#define HV_VSM_NR_KDATA		ARRAY_SIZE(hv_vsm_vtl1_kdata_types)
+
+struct hv_vsm_vtl1_kdata {
 	void *data;
 	size_t size;
 };
 
-static struct hv_vsm_kdata hv_vsm_kdata[HEKI_KDATA_MAX];
-static bool hv_vsm_kdata_loaded;
+/* Kernel data of each type, set once by LOAD_KDATA. */
+static struct hv_vsm_vtl1_kdata hv_vsm_vtl1_kdata[HV_VSM_NR_KDATA];
 
 /**
- * hv_vsm_mem_init() - Check the memory map VTL0 gave VTL1
+ * hv_vsm_vtl1_mem_init() - Check the memory map VTL0 gave VTL1
  *
  * VTL0 describes its own RAM as unusable and the VTL1 reservation as RAM
- * (see hv_vsm_build_e820()).
+ * (see hv_vsm_vtl0_build_e820() in arch/x86/hyperv/hv_vsm.c).
  *
  * Return: 0, or -ENODEV if either is missing.
  */
-int hv_vsm_mem_init(void)
+int hv_vsm_vtl1_mem_init(void)
 {
 	return e820__mapped_any(0, U64_MAX, E820_TYPE_UNUSABLE) &&
 	       e820__mapped_any(0, U64_MAX, E820_TYPE_RAM) ? 0 : -ENODEV;
@@ -50,7 +59,7 @@ int hv_vsm_mem_init(void)
  * Whether [@start, @end) is all VTL0 RAM, in entries of the sorted memory
  * map; e820__mapped_all() does the same, but only while booting.
  */
-static bool hv_vsm_all_vtl0_ram(u64 start, u64 end)
+static bool hv_vsm_vtl1_all_vtl0_ram(u64 start, u64 end)
 {
 	u32 i;
 
@@ -65,14 +74,14 @@ static bool hv_vsm_all_vtl0_ram(u64 start, u64 end)
 }
 
 /**
- * hv_vsm_check_vtl0_range() - Check that VTL0 may name a physical range
+ * hv_vsm_vtl1_check_vtl0_range() - Check that VTL0 may name a physical range
  * @pa: first byte, page aligned
  * @epa: end (exclusive), page aligned
  *
  * Return: 0; -EINVAL if not page aligned; -ERANGE if empty or wrapping;
  * -EACCES if it touches VTL1 memory; -EFAULT if it is not all VTL0 RAM.
  */
-int hv_vsm_check_vtl0_range(phys_addr_t pa, phys_addr_t epa)
+int hv_vsm_vtl1_check_vtl0_range(phys_addr_t pa, phys_addr_t epa)
 {
 	if (!PAGE_ALIGNED(pa) || !PAGE_ALIGNED(epa))
 		return -EINVAL;
@@ -80,34 +89,56 @@ int hv_vsm_check_vtl0_range(phys_addr_t pa, phys_addr_t epa)
 		return -ERANGE;
 	if (e820__mapped_any(pa, epa, E820_TYPE_RAM))
 		return -EACCES;
-	if (!hv_vsm_all_vtl0_ram(pa, epa))
+	if (!hv_vsm_vtl1_all_vtl0_ram(pa, epa))
 		return -EFAULT;
 	return 0;
 }
 
 /**
- * hv_vsm_map_vtl0_page() - Map one checked VTL0 page into VTL1
- * @pa: page address, already accepted by hv_vsm_check_vtl0_range()
+ * hv_vsm_vtl1_map_vtl0_page() - Map one checked VTL0 page into VTL1
+ * @pa: page address, already accepted by hv_vsm_vtl1_check_vtl0_range()
  *
  * Return: the mapping, or NULL.
  */
-void *hv_vsm_map_vtl0_page(phys_addr_t pa)
+void *hv_vsm_vtl1_map_vtl0_page(phys_addr_t pa)
 {
 	return memremap(pa, PAGE_SIZE, MEMREMAP_WB);
 }
 
 /**
- * hv_vsm_unmap_vtl0_page() - Undo hv_vsm_map_vtl0_page()
+ * hv_vsm_vtl1_unmap_vtl0_page() - Undo hv_vsm_vtl1_map_vtl0_page()
  * @va: the mapping
  */
-void hv_vsm_unmap_vtl0_page(void *va)
+void hv_vsm_vtl1_unmap_vtl0_page(void *va)
 {
 	memunmap(va);
 }
 
-static int hv_vsm_cmp_range(const void *a, const void *b)
+/**
+ * hv_vsm_vtl1_map_vtl0_pfn() - Check that VTL0 may name a page and map it
+ * @pfn: page frame number from VTL0
+ *
+ * Return: the mapping, to be undone with hv_vsm_vtl1_unmap_vtl0_page(), or an
+ * ERR_PTR(): -ERANGE if @pfn is beyond physical addresses, -ENOMEM, or
+ * the errno of hv_vsm_vtl1_check_vtl0_range().
+ */
+void *hv_vsm_vtl1_map_vtl0_pfn(u64 pfn)
 {
-	const struct heki_range *ra = a, *rb = b;
+	void *va;
+	int ret;
+
+	if (pfn > PHYS_PFN(PHYS_ADDR_MAX) - 1)
+		return ERR_PTR(-ERANGE);
+	ret = hv_vsm_vtl1_check_vtl0_range(PFN_PHYS(pfn), PFN_PHYS(pfn + 1));
+	if (ret)
+		return ERR_PTR(ret);
+	va = hv_vsm_vtl1_map_vtl0_page(PFN_PHYS(pfn));
+	return va ?: ERR_PTR(-ENOMEM);
+}
+
+static int hv_vsm_vtl1_cmp_range(const void *a, const void *b)
+{
+	const struct hv_vsm_range *ra = a, *rb = b;
 
 	if (ra->pa == rb->pa)
 		return 0;
@@ -115,15 +146,15 @@ static int hv_vsm_cmp_range(const void *a, const void *b)
 }
 
 /* Check every range and that no two ranges overlap. */
-static int hv_vsm_check_ranges(const struct heki_range *ranges, u64 n,
-			       int (*check_attr)(unsigned long attr))
+static int hv_vsm_vtl1_check_ranges(const struct hv_vsm_range *ranges, u64 n,
+				    int (*check_attr)(u64 attr))
 {
-	struct heki_range *sorted;
+	struct hv_vsm_range *sorted;
 	u64 i;
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		ret = hv_vsm_check_vtl0_range(ranges[i].pa, ranges[i].epa);
+		ret = hv_vsm_vtl1_check_vtl0_range(ranges[i].pa, ranges[i].epa);
 		if (ret)
 			return ret;
 		ret = check_attr(ranges[i].attributes);
@@ -135,7 +166,7 @@ static int hv_vsm_check_ranges(const struct heki_range *ranges, u64 n,
 	if (!sorted)
 		return -ENOMEM;
 	memcpy(sorted, ranges, n * sizeof(*sorted));
-	sort(sorted, n, sizeof(*sorted), hv_vsm_cmp_range, NULL);
+	sort(sorted, n, sizeof(*sorted), hv_vsm_vtl1_cmp_range, NULL);
 	for (i = 1; i < n && !ret; i++)
 		if (sorted[i].pa < sorted[i - 1].epa)
 			ret = -EEXIST;
@@ -149,12 +180,12 @@ static int hv_vsm_check_ranges(const struct heki_range *ranges, u64 n,
  * hold exactly @nranges ranges, in at most HV_VSM_MAX_LIST_PAGES distinct
  * pages.
  */
-static int hv_vsm_copy_list(u64 head, u64 nranges,
-			    int (*check_attr)(unsigned long attr),
-			    struct heki_range **out)
+static int hv_vsm_vtl1_copy_list(u64 head, u64 nranges,
+				 int (*check_attr)(u64 attr),
+				 struct hv_vsm_range **out)
 {
-	struct heki_page *hdr;
-	struct heki_range *ranges;
+	struct hv_vsm_range_page *hdr;
+	struct hv_vsm_range *ranges;
 	phys_addr_t *seen;
 	unsigned int pages = 0, i;
 	u64 got = 0, pa = head;
@@ -167,6 +198,7 @@ static int hv_vsm_copy_list(u64 head, u64 nranges,
 
 	ranges = kvmalloc_array(nranges, sizeof(*ranges), GFP_KERNEL);
 	seen = kmalloc_array(HV_VSM_MAX_LIST_PAGES, sizeof(*seen), GFP_KERNEL);
+	BUILD_BUG_ON(PAGE_SIZE != HV_VSM_PAGE_SIZE);
 	hdr = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!ranges || !seen || !hdr) {
 		ret = -ENOMEM;
@@ -180,7 +212,7 @@ static int hv_vsm_copy_list(u64 head, u64 nranges,
 			ret = -EINVAL;	/* chain shorter than announced */
 			goto out;
 		}
-		ret = hv_vsm_check_vtl0_range(pa, pa + PAGE_SIZE);
+		ret = hv_vsm_vtl1_check_vtl0_range(pa, pa + PAGE_SIZE);
 		if (ret)
 			goto out;
 		for (i = 0; i < pages; i++) {
@@ -195,15 +227,15 @@ static int hv_vsm_copy_list(u64 head, u64 nranges,
 		}
 		seen[pages++] = pa;
 
-		va = hv_vsm_map_vtl0_page(pa);
+		va = hv_vsm_vtl1_map_vtl0_page(pa);
 		if (!va) {
 			ret = -ENOMEM;
 			goto out;
 		}
 		memcpy(hdr, va, PAGE_SIZE);
-		hv_vsm_unmap_vtl0_page(va);
+		hv_vsm_vtl1_unmap_vtl0_page(va);
 
-		if (!hdr->nranges || hdr->nranges > HEKI_MAX_RANGES ||
+		if (!hdr->nranges || hdr->nranges > HV_VSM_RANGES_PER_PAGE ||
 		    hdr->nranges > nranges - got) {
 			ret = -EINVAL;
 			goto out;
@@ -216,7 +248,7 @@ static int hv_vsm_copy_list(u64 head, u64 nranges,
 	if (pa)
 		ret = -EINVAL;	/* chain longer than announced */
 	else
-		ret = hv_vsm_check_ranges(ranges, nranges, check_attr);
+		ret = hv_vsm_vtl1_check_ranges(ranges, nranges, check_attr);
 out:
 	kfree(hdr);
 	kfree(seen);
@@ -228,21 +260,20 @@ out:
 }
 
 /**
- * hv_vsm_protect_self() - Deny VTL0 any access to VTL1 memory
+ * hv_vsm_vtl1_protect_self() - Deny VTL0 any access to VTL1 memory
  *
  * Enables VTL protections for the partition, with full access by default,
  * then removes every access to the VTL1 reservation.
  *
  * Return: 0 or a negative errno.
  */
-int hv_vsm_protect_self(void)
+int hv_vsm_vtl1_protect_self(void)
 {
-	struct hv_vsm_prot_run run = { .mask = HV_MAP_GPA_PERMISSIONS_NONE };
+	struct hv_vsm_vtl1_prot_run run = { .mask = HV_MAP_GPA_PERMISSIONS_NONE };
 	unsigned int i;
 	int ret;
 
-	guard(mutex)(&hv_vsm_state_lock);
-	ret = hv_vsm_enable_protections();
+	ret = hv_vsm_vtl1_enable_protections();
 	if (ret)
 		return ret;
 
@@ -253,20 +284,20 @@ int hv_vsm_protect_self(void)
 			continue;
 		run.start = PFN_DOWN(e->addr);
 		run.end = PFN_UP(e->addr + e->size);
-		ret = hv_vsm_set_protections(&run, 1);
+		ret = hv_vsm_vtl1_set_protections(&run, 1);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-static int hv_vsm_check_mem_attr(unsigned long attr)
+static int hv_vsm_vtl1_check_mem_attr(u64 attr)
 {
-	if (attr & ~HEKI_ATTR_MEM_MASK)
+	if (attr & ~HV_VSM_MEM_MASK)
 		return -EINVAL;
 	/* The hypervisor cannot grant write or execute without read. */
-	if ((attr & (HEKI_ATTR_MEM_WRITE | HEKI_ATTR_MEM_EXEC)) &&
-	    !(attr & HEKI_ATTR_MEM_READ))
+	if ((attr & (HV_VSM_MEM_WRITE | HV_VSM_MEM_EXEC)) &&
+	    !(attr & HV_VSM_MEM_READ))
 		return -EINVAL;
 	return 0;
 }
@@ -276,41 +307,39 @@ static int hv_vsm_check_mem_attr(unsigned long attr)
  * pages stay user-executable (user space integrity is VTL0's own business);
  * kernel execution is only granted where VTL0 maps kernel code.
  */
-static u32 hv_vsm_heki_to_hv(unsigned long attr)
+static u32 hv_vsm_vtl1_mem_to_hv(u64 attr)
 {
 	u32 flags = 0;
 
-	if (attr & HEKI_ATTR_MEM_READ)
+	if (attr & HV_VSM_MEM_READ)
 		flags |= HV_MAP_GPA_READABLE | HV_MAP_GPA_USER_EXECUTABLE;
-	if (attr & HEKI_ATTR_MEM_WRITE)
+	if (attr & HV_VSM_MEM_WRITE)
 		flags |= HV_MAP_GPA_WRITABLE;
-	if (attr & HEKI_ATTR_MEM_EXEC)
+	if (attr & HV_VSM_MEM_EXEC)
 		flags |= HV_MAP_GPA_KERNEL_EXECUTABLE;
 	return flags;
 }
 
 /**
- * hv_vsm_protect_memory() - PROTECT_MEMORY
+ * hv_vsm_vtl1_protect_memory() - PROTECT_MEMORY
  * @head_pa: GPA of the first list page
  * @nranges: number of ranges in the chain
+ * @unused: 0
  *
- * Return: 0, -EPERM after end of boot, the errno of the first invalid part
- * of the request, or an error of hv_vsm_set_protections(). Nothing is
- * changed on error, except with -ENOTRECOVERABLE.
+ * Context: the VTL call dispatcher, state lock held.
+ * Return: 0, the errno of the first invalid part of the request, or an
+ * error of hv_vsm_vtl1_set_protections(). Nothing is changed on error, except
+ * with -ENOTRECOVERABLE.
  */
-long hv_vsm_protect_memory(u64 head_pa, u64 nranges)
+long hv_vsm_vtl1_protect_memory(u64 head_pa, u64 nranges, u64 unused)
 {
-	struct hv_vsm_prot_run *runs = NULL;
-	struct heki_range *ranges;
+	struct hv_vsm_vtl1_prot_run *runs = NULL;
+	struct hv_vsm_range *ranges;
 	u64 i;
 	int ret;
 
-	guard(mutex)(&hv_vsm_state_lock);
-	if (hv_vsm_end_of_boot)
-		return -EPERM;
-
-	ret = hv_vsm_copy_list(head_pa, nranges, hv_vsm_check_mem_attr,
-			       &ranges);
+	ret = hv_vsm_vtl1_copy_list(head_pa, nranges, hv_vsm_vtl1_check_mem_attr,
+				    &ranges);
 	if (ret)
 		return ret;
 
@@ -322,62 +351,72 @@ long hv_vsm_protect_memory(u64 head_pa, u64 nranges)
 	for (i = 0; i < nranges; i++) {
 		runs[i].start = PFN_DOWN(ranges[i].pa);
 		runs[i].end = PFN_DOWN(ranges[i].epa);
-		runs[i].mask = hv_vsm_heki_to_hv(ranges[i].attributes);
+		runs[i].mask = hv_vsm_vtl1_mem_to_hv(ranges[i].attributes);
 	}
-	ret = hv_vsm_set_protections(runs, nranges);
+	ret = hv_vsm_vtl1_set_protections(runs, nranges);
 out:
 	kvfree(runs);
 	kvfree(ranges);
 	return ret;
 }
 
-static int hv_vsm_check_kdata_attr(unsigned long attr)
+/* Index of kernel data type @type in hv_vsm_vtl1_kdata, or -EINVAL. */
+static int hv_vsm_vtl1_kdata_index(u64 type)
 {
-	return attr < HEKI_KDATA_MAX ? 0 : -EINVAL;
+	unsigned int i;
+
+	for (i = 0; i < HV_VSM_NR_KDATA; i++)
+		if (hv_vsm_vtl1_kdata_types[i] == type)
+			return i;
+	return -EINVAL;
 }
 
-static int hv_vsm_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa)
+static int hv_vsm_vtl1_check_kdata_attr(u64 attr)
+{
+	int i = hv_vsm_vtl1_kdata_index(attr);
+
+	return i < 0 ? i : 0;
+}
+
+static int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa)
 {
 	for (; pa < epa; pa += PAGE_SIZE, dst += PAGE_SIZE) {
-		void *va = hv_vsm_map_vtl0_page(pa);
+		void *va = hv_vsm_vtl1_map_vtl0_page(pa);
 
 		if (!va)
 			return -ENOMEM;
 		memcpy(dst, va, PAGE_SIZE);
-		hv_vsm_unmap_vtl0_page(va);
+		hv_vsm_vtl1_unmap_vtl0_page(va);
 	}
 	return 0;
 }
 
 /**
- * hv_vsm_load_kdata() - LOAD_KDATA
+ * hv_vsm_vtl1_load_kdata() - LOAD_KDATA
  * @head_pa: GPA of the first list page
  * @nranges: number of ranges in the chain
+ * @unused: 0
  *
  * Copies each kind of kernel data (the ranges of one type, in list order)
- * into VTL1, where it stays for the checks that need it.
+ * into VTL1, where it stays for the checks that need it. The dispatcher
+ * accepts it once.
  *
- * Return: 0, -EPERM after end of boot, -EALREADY if already loaded, -E2BIG
- * if the data exceeds HV_VSM_KDATA_MAX_SIZE, or the errno of the first
- * invalid part of the request; nothing is kept on error.
+ * Context: the VTL call dispatcher, state lock held.
+ * Return: 0, -E2BIG if the data exceeds HV_VSM_KDATA_MAX_SIZE, or the
+ * errno of the first invalid part of the request; nothing is kept on
+ * error.
  */
-long hv_vsm_load_kdata(u64 head_pa, u64 nranges)
+long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused)
 {
-	struct hv_vsm_kdata kdata[HEKI_KDATA_MAX] = {};
-	size_t total = 0, off[HEKI_KDATA_MAX] = {};
-	struct heki_range *ranges;
+	struct hv_vsm_vtl1_kdata kdata[HV_VSM_NR_KDATA] = {};
+	size_t total = 0, off[HV_VSM_NR_KDATA] = {};
+	struct hv_vsm_range *ranges;
 	unsigned int t;
 	u64 i;
 	int ret;
 
-	guard(mutex)(&hv_vsm_state_lock);
-	if (hv_vsm_end_of_boot)
-		return -EPERM;
-	if (hv_vsm_kdata_loaded)
-		return -EALREADY;
-
-	ret = hv_vsm_copy_list(head_pa, nranges, hv_vsm_check_kdata_attr,
-			       &ranges);
+	ret = hv_vsm_vtl1_copy_list(head_pa, nranges, hv_vsm_vtl1_check_kdata_attr,
+				    &ranges);
 	if (ret)
 		return ret;
 
@@ -385,13 +424,13 @@ long hv_vsm_load_kdata(u64 head_pa, u64 nranges)
 		size_t len = ranges[i].epa - ranges[i].pa;
 
 		total += len;
-		kdata[ranges[i].attributes].size += len;
+		kdata[hv_vsm_vtl1_kdata_index(ranges[i].attributes)].size += len;
 	}
 	if (total > HV_VSM_KDATA_MAX_SIZE) {
 		ret = -E2BIG;
 		goto out;
 	}
-	for (t = 0; t < HEKI_KDATA_MAX; t++) {
+	for (t = 0; t < HV_VSM_NR_KDATA; t++) {
 		if (!kdata[t].size)
 			continue;
 		kdata[t].data = vmalloc(kdata[t].size);
@@ -401,18 +440,16 @@ long hv_vsm_load_kdata(u64 head_pa, u64 nranges)
 		}
 	}
 	for (i = 0; i < nranges && !ret; i++) {
-		t = ranges[i].attributes;
-		ret = hv_vsm_copy_in(kdata[t].data + off[t], ranges[i].pa,
-				     ranges[i].epa);
+		t = hv_vsm_vtl1_kdata_index(ranges[i].attributes);
+		ret = hv_vsm_vtl1_copy_in(kdata[t].data + off[t], ranges[i].pa,
+					  ranges[i].epa);
 		off[t] += ranges[i].epa - ranges[i].pa;
 	}
-	if (!ret) {
-		memcpy(hv_vsm_kdata, kdata, sizeof(kdata));
-		hv_vsm_kdata_loaded = true;
-	}
+	if (!ret)
+		memcpy(hv_vsm_vtl1_kdata, kdata, sizeof(kdata));
 out:
 	if (ret)
-		for (t = 0; t < HEKI_KDATA_MAX; t++)
+		for (t = 0; t < HV_VSM_NR_KDATA; t++)
 			vfree(kdata[t].data);
 	kvfree(ranges);
 	return ret;

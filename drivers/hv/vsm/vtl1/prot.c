@@ -17,7 +17,6 @@
 
 #include <linux/errno.h>
 #include <linux/irqflags.h>
-#include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -39,20 +38,20 @@
 	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_modify_vtl_protection_mask)) / \
 	 sizeof(u64))
 
-/* The record, sorted and disjoint; protected by hv_vsm_state_lock. */
-static struct hv_vsm_prot_run *hv_vsm_prot;
-static unsigned int hv_vsm_nr_prot;
+/* The record, sorted and disjoint; changed by one VTL call at a time. */
+static struct hv_vsm_vtl1_prot_run *hv_vsm_vtl1_prot;
+static unsigned int hv_vsm_vtl1_nr_prot;
 /* A change could not be undone: the record is no longer exact. */
-static bool hv_vsm_prot_unknown;
+static bool hv_vsm_vtl1_prot_unknown;
 
 /**
- * hv_vsm_enable_protections() - Enable VTL protections for the partition
+ * hv_vsm_vtl1_enable_protections() - Enable VTL protections for the partition
  *
  * Every page keeps full access for VTL0 until VTL1 changes it.
  *
  * Return: 0 or a negative errno.
  */
-int hv_vsm_enable_protections(void)
+int hv_vsm_vtl1_enable_protections(void)
 {
 	union hv_register_vsm_partition_config config = {
 		.enable_vtl_protection = 1,
@@ -69,7 +68,7 @@ int hv_vsm_enable_protections(void)
  * number of pages changed: @npages, or fewer if the hypervisor refused one;
  * the pages from that one on keep their protection.
  */
-static u64 hv_vsm_modify_protection(u64 pfn, u64 npages, u32 mask)
+static u64 hv_vsm_vtl1_modify_protection(u64 pfn, u64 npages, u32 mask)
 {
 	struct hv_input_modify_vtl_protection_mask *input;
 	unsigned long irq_flags;
@@ -101,30 +100,30 @@ static u64 hv_vsm_modify_protection(u64 pfn, u64 npages, u32 mask)
 	return done;
 }
 
-static int hv_vsm_cmp_run(const void *a, const void *b)
+static int hv_vsm_vtl1_cmp_run(const void *a, const void *b)
 {
-	const struct hv_vsm_prot_run *ra = a, *rb = b;
+	const struct hv_vsm_vtl1_prot_run *ra = a, *rb = b;
 
 	return cmp_int(ra->start, rb->start);
 }
 
 /* A record being built; without @out, only counted. */
-struct hv_vsm_prot_merge {
-	struct hv_vsm_prot_run *out;
-	struct hv_vsm_prot_run last;
+struct hv_vsm_vtl1_prot_merge {
+	struct hv_vsm_vtl1_prot_run *out;
+	struct hv_vsm_vtl1_prot_run last;
 	unsigned int nr;
 };
 
 /* Append pages [@start, @end) with @mask, joined to the last run if alike. */
-static void hv_vsm_emit(struct hv_vsm_prot_merge *m, u64 start, u64 end,
-			u32 mask)
+static void hv_vsm_vtl1_emit(struct hv_vsm_vtl1_prot_merge *m, u64 start, u64 end,
+			     u32 mask)
 {
 	if (start >= end || mask == HV_VSM_DEFAULT_MASK)
 		return;
 	if (m->nr && m->last.end == start && m->last.mask == mask) {
 		m->last.end = end;
 	} else {
-		m->last = (struct hv_vsm_prot_run){ start, end, mask };
+		m->last = (struct hv_vsm_vtl1_prot_run){ start, end, mask };
 		m->nr++;
 	}
 	if (m->out)
@@ -136,40 +135,40 @@ static void hv_vsm_emit(struct hv_vsm_prot_merge *m, u64 start, u64 end,
  * overlap, the runs win. Returns the number of runs of the result, which is
  * written to @out unless it is NULL.
  */
-static unsigned int hv_vsm_merge(const struct hv_vsm_prot_run *runs,
-				 unsigned int n, struct hv_vsm_prot_run *out)
+static unsigned int hv_vsm_vtl1_merge(const struct hv_vsm_vtl1_prot_run *runs,
+				      unsigned int n, struct hv_vsm_vtl1_prot_run *out)
 {
-	const struct hv_vsm_prot_run *old = hv_vsm_prot;
-	struct hv_vsm_prot_merge m = { .out = out };
+	const struct hv_vsm_vtl1_prot_run *old = hv_vsm_vtl1_prot;
+	struct hv_vsm_vtl1_prot_merge m = { .out = out };
 	unsigned int i = 0, j;
 	u64 pos = 0;	/* the old record is used up to here */
 
 	for (j = 0; j < n; j++) {
 		/* What the old record has before runs[j]. */
-		for (; i < hv_vsm_nr_prot && old[i].start < runs[j].start; i++) {
-			hv_vsm_emit(&m, max(old[i].start, pos),
-				    min(old[i].end, runs[j].start), old[i].mask);
+		for (; i < hv_vsm_vtl1_nr_prot && old[i].start < runs[j].start; i++) {
+			hv_vsm_vtl1_emit(&m, max(old[i].start, pos),
+					 min(old[i].end, runs[j].start), old[i].mask);
 			if (old[i].end > runs[j].start)
 				break;
 		}
-		hv_vsm_emit(&m, runs[j].start, runs[j].end, runs[j].mask);
+		hv_vsm_vtl1_emit(&m, runs[j].start, runs[j].end, runs[j].mask);
 		pos = runs[j].end;
-		while (i < hv_vsm_nr_prot && old[i].end <= pos)
+		while (i < hv_vsm_vtl1_nr_prot && old[i].end <= pos)
 			i++;
 	}
-	for (; i < hv_vsm_nr_prot; i++)
-		hv_vsm_emit(&m, max(old[i].start, pos), old[i].end, old[i].mask);
+	for (; i < hv_vsm_vtl1_nr_prot; i++)
+		hv_vsm_vtl1_emit(&m, max(old[i].start, pos), old[i].end, old[i].mask);
 	return m.nr;
 }
 
 /* The first run of the record that ends after page @pfn. */
-static unsigned int hv_vsm_find_run(u64 pfn)
+static unsigned int hv_vsm_vtl1_find_run(u64 pfn)
 {
-	unsigned int lo = 0, hi = hv_vsm_nr_prot, mid;
+	unsigned int lo = 0, hi = hv_vsm_vtl1_nr_prot, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (hv_vsm_prot[mid].end <= pfn)
+		if (hv_vsm_vtl1_prot[mid].end <= pfn)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -178,26 +177,25 @@ static unsigned int hv_vsm_find_run(u64 pfn)
 }
 
 /**
- * hv_vsm_vtl0_may_write() - Whether VTL0 may write a page itself
+ * hv_vsm_vtl1_vtl0_writable() - Whether VTL0 may write a page itself
  * @pfn: the page
  *
  * VTL1 writes VTL0 memory through its own mapping, which VTL0's
  * protections do not apply to: it must only do so where VTL0 could.
  *
- * Context: hv_vsm_state_lock held.
+ * Context: a VTL call handler, with the dispatcher's state lock held.
  * Return: true if the record gives VTL0 write access to @pfn; false if it
  * does not, or if the record is no longer exact.
  */
-bool hv_vsm_vtl0_may_write(u64 pfn)
+bool hv_vsm_vtl1_vtl0_writable(u64 pfn)
 {
 	unsigned int i;
 
-	lockdep_assert_held(&hv_vsm_state_lock);
-	if (hv_vsm_prot_unknown)
+	if (hv_vsm_vtl1_prot_unknown)
 		return false;
-	i = hv_vsm_find_run(pfn);
-	if (i < hv_vsm_nr_prot && hv_vsm_prot[i].start <= pfn)
-		return hv_vsm_prot[i].mask & HV_MAP_GPA_WRITABLE;
+	i = hv_vsm_vtl1_find_run(pfn);
+	if (i < hv_vsm_vtl1_nr_prot && hv_vsm_vtl1_prot[i].start <= pfn)
+		return hv_vsm_vtl1_prot[i].mask & HV_MAP_GPA_WRITABLE;
 	return HV_VSM_DEFAULT_MASK & HV_MAP_GPA_WRITABLE;
 }
 
@@ -205,12 +203,12 @@ bool hv_vsm_vtl0_may_write(u64 pfn)
  * Set pages [@start, @end) to @mask, going on past any page the hypervisor
  * refuses. Returns the number of pages refused.
  */
-static u64 hv_vsm_restore_pages(u64 start, u64 end, u32 mask)
+static u64 hv_vsm_vtl1_restore_pages(u64 start, u64 end, u32 mask)
 {
 	u64 refused = 0;
 
 	while (start < end) {
-		start += hv_vsm_modify_protection(start, end - start, mask);
+		start += hv_vsm_vtl1_modify_protection(start, end - start, mask);
 		if (start < end) {
 			refused++;
 			start++;
@@ -220,9 +218,9 @@ static u64 hv_vsm_restore_pages(u64 start, u64 end, u32 mask)
 }
 
 /* Give pages [@start, @end) back their mask of the record; false on failure. */
-static bool hv_vsm_restore(u64 start, u64 end)
+static bool hv_vsm_vtl1_restore(u64 start, u64 end)
 {
-	unsigned int i = hv_vsm_find_run(start);
+	unsigned int i = hv_vsm_vtl1_find_run(start);
 	bool restored = true;
 	u64 stop, refused;
 	u32 mask;
@@ -230,14 +228,14 @@ static bool hv_vsm_restore(u64 start, u64 end)
 	for (; start < end; start = stop) {
 		stop = end;
 		mask = HV_VSM_DEFAULT_MASK;
-		if (i < hv_vsm_nr_prot && hv_vsm_prot[i].start <= start) {
-			stop = min(end, hv_vsm_prot[i].end);
-			mask = hv_vsm_prot[i].mask;
+		if (i < hv_vsm_vtl1_nr_prot && hv_vsm_vtl1_prot[i].start <= start) {
+			stop = min(end, hv_vsm_vtl1_prot[i].end);
+			mask = hv_vsm_vtl1_prot[i].mask;
 			i++;
-		} else if (i < hv_vsm_nr_prot) {
-			stop = min(end, hv_vsm_prot[i].start);
+		} else if (i < hv_vsm_vtl1_nr_prot) {
+			stop = min(end, hv_vsm_vtl1_prot[i].start);
 		}
-		refused = hv_vsm_restore_pages(start, stop, mask);
+		refused = hv_vsm_vtl1_restore_pages(start, stop, mask);
 		if (refused) {
 			pr_crit("cannot restore VTL0 protection %#x of %llu pages in %#llx-%#llx\n",
 				mask, refused, start, stop - 1);
@@ -251,25 +249,25 @@ static bool hv_vsm_restore(u64 start, u64 end)
  * Undo the change of @runs[0..@n-1], of which the last one only reached page
  * @end. Every page is attempted, also after a failure.
  */
-static int hv_vsm_undo(const struct hv_vsm_prot_run *runs, unsigned int n,
-		       u64 end)
+static int hv_vsm_vtl1_undo(const struct hv_vsm_vtl1_prot_run *runs, unsigned int n,
+			    u64 end)
 {
 	bool restored = true;
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (!hv_vsm_restore(runs[i].start, i + 1 < n ? runs[i].end : end))
+		if (!hv_vsm_vtl1_restore(runs[i].start, i + 1 < n ? runs[i].end : end))
 			restored = false;
 	if (restored)
 		return -EIO;
 
-	hv_vsm_prot_unknown = true;
+	hv_vsm_vtl1_prot_unknown = true;
 	pr_crit("VTL0 memory protections no longer known exactly, refusing any further change\n");
 	return -ENOTRECOVERABLE;
 }
 
 /**
- * hv_vsm_set_protections() - Change VTL0's memory protections, all or nothing
+ * hv_vsm_vtl1_set_protections() - Change VTL0's memory protections, all or nothing
  * @runs: the pages to change and their new masks; must not overlap, are
  *        sorted here
  * @n: number of runs
@@ -279,42 +277,42 @@ static int hv_vsm_undo(const struct hv_vsm_prot_run *runs, unsigned int n,
  * that could not be restored have their previous or their new mask, and
  * every later call fails with -ENOTRECOVERABLE without changing anything.
  *
- * Context: hv_vsm_state_lock held.
+ * Context: VTL1 set-up, or a VTL call handler with the dispatcher's state
+ * lock held.
  * Return: 0; -ENOSPC if the record would need more than
  * HV_VSM_MAX_PROT_RUNS runs, -ENOMEM, or -EIO if the hypervisor refused a
  * change, with nothing changed; -ENOTRECOVERABLE if a change could not be
  * undone, now or before.
  */
-int hv_vsm_set_protections(struct hv_vsm_prot_run *runs, unsigned int n)
+int hv_vsm_vtl1_set_protections(struct hv_vsm_vtl1_prot_run *runs, unsigned int n)
 {
-	struct hv_vsm_prot_run *next;
+	struct hv_vsm_vtl1_prot_run *next;
 	unsigned int i, nr_next;
 	u64 done;
 
-	lockdep_assert_held(&hv_vsm_state_lock);
-	if (hv_vsm_prot_unknown)
+	if (hv_vsm_vtl1_prot_unknown)
 		return -ENOTRECOVERABLE;
 
-	sort(runs, n, sizeof(*runs), hv_vsm_cmp_run, NULL);
-	nr_next = hv_vsm_merge(runs, n, NULL);
+	sort(runs, n, sizeof(*runs), hv_vsm_vtl1_cmp_run, NULL);
+	nr_next = hv_vsm_vtl1_merge(runs, n, NULL);
 	if (nr_next > HV_VSM_MAX_PROT_RUNS)
 		return -ENOSPC;
 	next = kvmalloc_array(nr_next, sizeof(*next), GFP_KERNEL);
 	if (!next)
 		return -ENOMEM;
-	hv_vsm_merge(runs, n, next);
+	hv_vsm_vtl1_merge(runs, n, next);
 
 	for (i = 0; i < n; i++) {
-		done = hv_vsm_modify_protection(runs[i].start,
-						runs[i].end - runs[i].start,
-						runs[i].mask);
+		done = hv_vsm_vtl1_modify_protection(runs[i].start,
+						     runs[i].end - runs[i].start,
+						     runs[i].mask);
 		if (done < runs[i].end - runs[i].start) {
 			kvfree(next);
-			return hv_vsm_undo(runs, i + 1, runs[i].start + done);
+			return hv_vsm_vtl1_undo(runs, i + 1, runs[i].start + done);
 		}
 	}
-	kvfree(hv_vsm_prot);
-	hv_vsm_prot = next;
-	hv_vsm_nr_prot = nr_next;
+	kvfree(hv_vsm_vtl1_prot);
+	hv_vsm_vtl1_prot = next;
+	hv_vsm_vtl1_nr_prot = nr_next;
 	return 0;
 }

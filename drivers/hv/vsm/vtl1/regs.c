@@ -22,7 +22,6 @@
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
 #include <linux/errno.h>
-#include <linux/heki.h>
 #include <linux/hrtimer.h>
 #include <linux/irqflags.h>
 #include <linux/percpu.h>
@@ -32,70 +31,25 @@
 #include <asm/mshyperv.h>
 #include <asm/processor-flags.h>
 
+#include "../abi.h"
 #include "../hv_vsm_hvcall.h"
 #include "vtl1.h"
 
 /*
- * What is pinned here is described to HEKI by the VTL0 side
- * (hv_vsm_pinned_regs in ../vtl0.c): keep both in sync.
+ * The pins of one virtual processor: the values LOCK_REGS read of what the
+ * masks of <hyperv/hv_vsm.h> and the tables of ../abi.c name.
  */
-
-/* Bits that may not be cleared once pinned (CR0 writes are intercepted on these). */
-#define HV_VSM_CR0_PINNED	(X86_CR0_PE | X86_CR0_WP | X86_CR0_PG)
-#define HV_VSM_CR4_PINNED	(X86_CR4_PAE | X86_CR4_UMIP | X86_CR4_LA57 | \
-				 X86_CR4_FSGSBASE | X86_CR4_SMEP | \
-				 X86_CR4_SMAP | X86_CR4_CET)
-#define HV_VSM_EFER_PINNED	(EFER_SCE | EFER_LME | EFER_NX)
-#define HV_VSM_APIC_BASE_PINNED	(MSR_IA32_APICBASE_BASE | \
-				 MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)
-
-struct hv_vsm_msr_pin {
-	u32 msr;
-	u32 reg;
-	u64 mask;	/* bits that must keep their value */
-};
-
-static const struct hv_vsm_msr_pin hv_vsm_msr_pins[] = {
-	{ MSR_EFER, HV_X64_REGISTER_EFER, HV_VSM_EFER_PINNED },
-	{ MSR_IA32_APICBASE, HV_X64_REGISTER_APIC_BASE, HV_VSM_APIC_BASE_PINNED },
-	{ MSR_STAR, HV_X64_REGISTER_STAR, ~0ULL },
-	{ MSR_LSTAR, HV_X64_REGISTER_LSTAR, ~0ULL },
-	{ MSR_CSTAR, HV_X64_REGISTER_CSTAR, ~0ULL },
-	{ MSR_SYSCALL_MASK, HV_X64_REGISTER_SFMASK, ~0ULL },
-	{ MSR_IA32_SYSENTER_CS, HV_X64_REGISTER_SYSENTER_CS, ~0ULL },
-	{ MSR_IA32_SYSENTER_EIP, HV_X64_REGISTER_SYSENTER_EIP, ~0ULL },
-	{ MSR_IA32_SYSENTER_ESP, HV_X64_REGISTER_SYSENTER_ESP, ~0ULL },
-};
-
-#define HV_VSM_NR_MSR_PINS	ARRAY_SIZE(hv_vsm_msr_pins)
-
-/* Descriptor table registers, pinned by value. */
-enum {
-	HV_VSM_GDTR,
-	HV_VSM_IDTR,
-	HV_VSM_LDTR,
-	HV_VSM_TR,
-	HV_VSM_NR_TABLES
-};
-
-static const u32 hv_vsm_table_regs[HV_VSM_NR_TABLES] = {
-	[HV_VSM_GDTR] = HV_X64_REGISTER_GDTR,
-	[HV_VSM_IDTR] = HV_X64_REGISTER_IDTR,
-	[HV_VSM_LDTR] = HV_X64_REGISTER_LDTR,
-	[HV_VSM_TR] = HV_X64_REGISTER_TR,
-};
-
-struct hv_vsm_pins {
+struct hv_vsm_vtl1_pins {
 	bool locked;
 	bool restarting;	/* VTL0 was reset since it was locked */
 	u64 cr0;	/* pinned CR0 bits that were set */
 	u64 cr4;	/* pinned CR4 bits that were set */
 	u64 msr[HV_VSM_NR_MSR_PINS];
-	union hv_register_value table[HV_VSM_NR_TABLES];
+	union hv_register_value table[HV_VSM_NR_TABLE_PINS];
 };
 
 /* Secure intercepts LOCK_REGS asks for, without and with the tables. */
-static const union hv_register_cr_intercept_control hv_vsm_intercepts = {
+static const union hv_register_cr_intercept_control hv_vsm_vtl1_intercepts = {
 	.cr0_write = 1, .cr4_write = 1,
 	.msr_efer_write = 1, .msr_apic_base_write = 1,
 	.msr_star_write = 1, .msr_lstar_write = 1, .msr_cstar_write = 1,
@@ -103,30 +57,30 @@ static const union hv_register_cr_intercept_control hv_vsm_intercepts = {
 	.msr_sysenter_eip_write = 1, .msr_sysenter_esp_write = 1,
 };
 
-static const union hv_register_cr_intercept_control hv_vsm_table_intercepts = {
+static const union hv_register_cr_intercept_control hv_vsm_vtl1_table_intercepts = {
 	.gdtr_write = 1, .idtr_write = 1, .ldtr_write = 1, .tr_write = 1,
 };
 
-static DEFINE_PER_CPU(struct hv_vsm_pins, hv_vsm_pins);
+static DEFINE_PER_CPU(struct hv_vsm_vtl1_pins, hv_vsm_vtl1_pins);
 
 /* How long a restarted VTL0 has to ask for LOCK_REGS again. */
 #define HV_VSM_RELOCK_TIMEOUT_MS	10000
-static DEFINE_PER_CPU(struct hrtimer, hv_vsm_relock_timer);
+static DEFINE_PER_CPU(struct hrtimer, hv_vsm_vtl1_relock_timer);
 
-static int hv_vsm_set_intercepts(bool tables)
+static int hv_vsm_vtl1_set_intercepts(bool tables)
 {
-	u64 ctl = hv_vsm_intercepts.as_uint64;
+	u64 ctl = hv_vsm_vtl1_intercepts.as_uint64;
 
 	if (tables)
-		ctl |= hv_vsm_table_intercepts.as_uint64;
+		ctl |= hv_vsm_vtl1_table_intercepts.as_uint64;
 	return hv_vsm_set_vp_reg64(HV_VSM_INPUT_SELF,
 				   HV_X64_REGISTER_CR_INTERCEPT_CONTROL, ctl);
 }
 
 /* Read what LOCK_REGS pins of VTL0 on this virtual processor. */
-static int hv_vsm_read_pinned(struct hv_vsm_pins *pins)
+static int hv_vsm_vtl1_read_pinned(struct hv_vsm_vtl1_pins *pins)
 {
-	u32 names[2 + HV_VSM_NR_MSR_PINS + HV_VSM_NR_TABLES];
+	u32 names[2 + HV_VSM_NR_MSR_PINS + HV_VSM_NR_TABLE_PINS];
 	union hv_register_value values[ARRAY_SIZE(names)];
 	unsigned int i, n = 0;
 	int ret;
@@ -135,8 +89,8 @@ static int hv_vsm_read_pinned(struct hv_vsm_pins *pins)
 	names[n++] = HV_X64_REGISTER_CR4;
 	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
 		names[n++] = hv_vsm_msr_pins[i].reg;
-	for (i = 0; i < HV_VSM_NR_TABLES; i++)
-		names[n++] = hv_vsm_table_regs[i];
+	for (i = 0; i < HV_VSM_NR_TABLE_PINS; i++)
+		names[n++] = hv_vsm_table_pins[i].reg;
 	ret = hv_vsm_get_vp_regs(HV_VSM_INPUT_VTL0, n, names, values);
 	if (ret)
 		return ret;
@@ -146,23 +100,23 @@ static int hv_vsm_read_pinned(struct hv_vsm_pins *pins)
 	pins->cr4 = values[n++].reg64;
 	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
 		pins->msr[i] = values[n++].reg64;
-	for (i = 0; i < HV_VSM_NR_TABLES; i++)
+	for (i = 0; i < HV_VSM_NR_TABLE_PINS; i++)
 		pins->table[i] = values[n++];
 	return 0;
 }
 
-static bool hv_vsm_msr_pinned(const struct hv_vsm_pins *pins, unsigned int i,
-			      u64 value)
+static bool hv_vsm_vtl1_msr_pinned(const struct hv_vsm_vtl1_pins *pins, unsigned int i,
+				   u64 value)
 {
 	return !((value ^ pins->msr[i]) & hv_vsm_msr_pins[i].mask);
 }
 
-static bool hv_vsm_table_pinned(const struct hv_vsm_pins *pins,
-				unsigned int i, const union hv_register_value *v)
+static bool hv_vsm_vtl1_table_pinned(const struct hv_vsm_vtl1_pins *pins,
+				     unsigned int i, const union hv_register_value *v)
 {
 	const union hv_register_value *p = &pins->table[i];
 
-	if (i == HV_VSM_GDTR || i == HV_VSM_IDTR)
+	if (i == HV_VSM_PIN_GDTR || i == HV_VSM_PIN_IDTR)
 		return v->table.base == p->table.base &&
 		       v->table.limit == p->table.limit;
 	return v->segment.selector == p->segment.selector &&
@@ -171,8 +125,8 @@ static bool hv_vsm_table_pinned(const struct hv_vsm_pins *pins,
 }
 
 /* A restarted virtual processor is back to every pinned value. */
-static bool hv_vsm_back_to_pins(const struct hv_vsm_pins *pins,
-				const struct hv_vsm_pins *now)
+static bool hv_vsm_vtl1_back_to_pins(const struct hv_vsm_vtl1_pins *pins,
+				     const struct hv_vsm_vtl1_pins *now)
 {
 	unsigned int i;
 
@@ -180,35 +134,35 @@ static bool hv_vsm_back_to_pins(const struct hv_vsm_pins *pins,
 	    (now->cr4 & pins->cr4) != pins->cr4)
 		return false;
 	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
-		if (!hv_vsm_msr_pinned(pins, i, now->msr[i]))
+		if (!hv_vsm_vtl1_msr_pinned(pins, i, now->msr[i]))
 			return false;
-	for (i = 0; i < HV_VSM_NR_TABLES; i++)
-		if (!hv_vsm_table_pinned(pins, i, &now->table[i]))
+	for (i = 0; i < HV_VSM_NR_TABLE_PINS; i++)
+		if (!hv_vsm_vtl1_table_pinned(pins, i, &now->table[i]))
 			return false;
 	return true;
 }
 
 /* LOCK_REGS from a virtual processor whose VTL0 restarted. */
-static long hv_vsm_relock(struct hv_vsm_pins *cur)
+static long hv_vsm_vtl1_relock(struct hv_vsm_vtl1_pins *cur)
 {
-	struct hv_vsm_pins now;
+	struct hv_vsm_vtl1_pins now;
 	unsigned long flags;
 	int ret;
 
-	ret = hv_vsm_read_pinned(&now);
+	ret = hv_vsm_vtl1_read_pinned(&now);
 	if (ret)
 		return ret;
-	if (!hv_vsm_back_to_pins(cur, &now)) {
+	if (!hv_vsm_vtl1_back_to_pins(cur, &now)) {
 		pr_warn_ratelimited("CPU%u: restarted VTL0 left the pinned registers\n",
 				    smp_processor_id());
 		return -EACCES;
 	}
-	ret = hv_vsm_set_intercepts(true);
+	ret = hv_vsm_vtl1_set_intercepts(true);
 	if (ret)
 		return ret;
 	/* The timer only runs on this CPU, in interrupt context. */
 	local_irq_save(flags);
-	hrtimer_try_to_cancel(this_cpu_ptr(&hv_vsm_relock_timer));
+	hrtimer_try_to_cancel(this_cpu_ptr(&hv_vsm_vtl1_relock_timer));
 	cur->restarting = false;
 	local_irq_restore(flags);
 	return 0;
@@ -220,10 +174,10 @@ static long hv_vsm_relock(struct hv_vsm_pins *cur)
  * bits and the descriptor table registers), pin the tables again and
  * record it. Runs in interrupt context on the virtual processor.
  */
-static enum hrtimer_restart hv_vsm_relock_expired(struct hrtimer *timer)
+static enum hrtimer_restart hv_vsm_vtl1_relock_expired(struct hrtimer *timer)
 {
-	struct hv_vsm_pins *pins = this_cpu_ptr(&hv_vsm_pins);
-	u32 names[1 + HV_VSM_NR_TABLES] = { HV_X64_REGISTER_CR4 };
+	struct hv_vsm_vtl1_pins *pins = this_cpu_ptr(&hv_vsm_vtl1_pins);
+	u32 names[1 + HV_VSM_NR_TABLE_PINS] = { HV_X64_REGISTER_CR4 };
 	union hv_register_value values[ARRAY_SIZE(names)];
 	u32 vp = hv_vp_index[smp_processor_id()];
 	unsigned int i;
@@ -235,32 +189,51 @@ static enum hrtimer_restart hv_vsm_relock_expired(struct hrtimer *timer)
 				&values[0].reg64))
 		values[0].reg64 = 0;
 	values[0].reg64 |= pins->cr4;
-	for (i = 0; i < HV_VSM_NR_TABLES; i++) {
-		names[1 + i] = hv_vsm_table_regs[i];
+	for (i = 0; i < HV_VSM_NR_TABLE_PINS; i++) {
+		names[1 + i] = hv_vsm_table_pins[i].reg;
 		values[1 + i] = pins->table[i];
 	}
 	if (hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(names), names,
 			       values) ||
-	    hv_vsm_set_intercepts(true))
+	    hv_vsm_vtl1_set_intercepts(true))
 		pr_crit("VP%u: cannot restore the pinned registers\n", vp);
 	pins->restarting = false;
 	hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_RIP, &rip);
-	hv_vsm_log_violation(HEKI_VIOLATION_RELOCK, vp, rip, 0, 0);
+	hv_vsm_vtl1_log_violation(HV_VSM_VIOLATION_RELOCK, vp, rip, 0, 0);
 	pr_warn("VP%u: restarted VTL0 was not locked again in time: pins restored\n",
 		vp);
 	return HRTIMER_NORESTART;
 }
 
 /**
- * hv_vsm_lock_regs() - LOCK_REGS for the calling virtual processor
+ * hv_vsm_vtl1_cpu_restarting() - Whether VTL0 restarted on this pinned VP
  *
+ * Return: true between the first intercept that showed VTL0 outside long
+ * mode on this locked virtual processor and its LOCK_REGS.
+ */
+bool hv_vsm_vtl1_cpu_restarting(void)
+{
+	const struct hv_vsm_vtl1_pins *pins = this_cpu_ptr(&hv_vsm_vtl1_pins);
+
+	return READ_ONCE(pins->locked) && READ_ONCE(pins->restarting);
+}
+
+/**
+ * hv_vsm_vtl1_lock_regs() - LOCK_REGS for the calling virtual processor
+ *
+ * @a1: 0
+ * @a2: 0
+ * @a3: 0
+ *
+ * Context: the VTL call dispatcher, state lock held. After the end of boot
+ * it lets the call through only from a VP that hv_vsm_vtl1_cpu_restarting().
  * Return: 0; for a virtual processor whose VTL0 restarted, 0 once its
  * registers are back to the pinned values, -EACCES if they are not;
- * otherwise -EPERM after end of boot, -EALREADY if this VP is already
- * locked, -EINVAL if VTL0 runs without paging, protected mode or CR0.WP
- * (nothing worth pinning); or the errno of a failed hypercall.
+ * otherwise -EALREADY if this VP is already locked, -EINVAL if VTL0 runs
+ * without paging, protected mode or CR0.WP (nothing worth pinning); or the
+ * errno of a failed hypercall.
  */
-long hv_vsm_lock_regs(void)
+long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3)
 {
 	static const u32 ctl_names[] = {
 		HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK,
@@ -268,33 +241,30 @@ long hv_vsm_lock_regs(void)
 		HV_X64_REGISTER_CR_INTERCEPT_CONTROL,
 	};
 	const union hv_register_value ctl_values[ARRAY_SIZE(ctl_names)] = {
-		{ .reg64 = HV_VSM_CR0_PINNED },
-		{ .reg64 = HV_VSM_CR4_PINNED },
-		{ .reg64 = hv_vsm_intercepts.as_uint64 |
-			   hv_vsm_table_intercepts.as_uint64 },
+		{ .reg64 = HV_VSM_PINNED_CR0 },
+		{ .reg64 = HV_VSM_PINNED_CR4 },
+		{ .reg64 = hv_vsm_vtl1_intercepts.as_uint64 |
+			   hv_vsm_vtl1_table_intercepts.as_uint64 },
 	};
-	struct hv_vsm_pins pins, *cur = this_cpu_ptr(&hv_vsm_pins);
+	struct hv_vsm_vtl1_pins pins, *cur = this_cpu_ptr(&hv_vsm_vtl1_pins);
 	unsigned long flags;
 	int ret;
 
-	guard(mutex)(&hv_vsm_state_lock);
 	if (READ_ONCE(cur->locked) && READ_ONCE(cur->restarting))
-		return hv_vsm_relock(cur);
-	if (hv_vsm_end_of_boot)
-		return -EPERM;
+		return hv_vsm_vtl1_relock(cur);
 	if (cur->locked)
 		return -EALREADY;
 
-	ret = hv_vsm_read_pinned(&pins);
+	ret = hv_vsm_vtl1_read_pinned(&pins);
 	if (ret)
 		return ret;
-	if ((pins.cr0 & HV_VSM_CR0_PINNED) != HV_VSM_CR0_PINNED)
+	if ((pins.cr0 & HV_VSM_PINNED_CR0) != HV_VSM_PINNED_CR0)
 		return -EINVAL;
-	pins.cr0 &= HV_VSM_CR0_PINNED;
-	pins.cr4 &= HV_VSM_CR4_PINNED;
+	pins.cr0 &= HV_VSM_PINNED_CR0;
+	pins.cr4 &= HV_VSM_PINNED_CR4;
 	pins.locked = true;
 	pins.restarting = false;
-	hrtimer_setup(this_cpu_ptr(&hv_vsm_relock_timer), hv_vsm_relock_expired,
+	hrtimer_setup(this_cpu_ptr(&hv_vsm_vtl1_relock_timer), hv_vsm_vtl1_relock_expired,
 		      CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 
 	/* Pins first: an intercept may arrive as soon as the control is set. */
@@ -316,20 +286,20 @@ long hv_vsm_lock_regs(void)
  * VTL0 was reset. Let its bring-up code load descriptor tables until it
  * asks for LOCK_REGS again. Returns whether VTL0 is restarting.
  */
-static bool hv_vsm_restarting(const struct hv_x64_intercept_message_header *hdr)
+static bool hv_vsm_vtl1_restarting(const struct hv_x64_intercept_message_header *hdr)
 {
-	struct hv_vsm_pins *pins = this_cpu_ptr(&hv_vsm_pins);
+	struct hv_vsm_vtl1_pins *pins = this_cpu_ptr(&hv_vsm_vtl1_pins);
 
 	if (!pins->locked)
 		return false;
 	if (!pins->restarting && !hdr->execution_state.efer_lma) {
-		if (hv_vsm_set_intercepts(false)) {
+		if (hv_vsm_vtl1_set_intercepts(false)) {
 			pr_err_ratelimited("VP%u: cannot unpin tables for restart\n",
 					   hdr->vp_index);
 			return false;
 		}
 		pins->restarting = true;
-		hrtimer_start(this_cpu_ptr(&hv_vsm_relock_timer),
+		hrtimer_start(this_cpu_ptr(&hv_vsm_vtl1_relock_timer),
 			      ms_to_ktime(HV_VSM_RELOCK_TIMEOUT_MS),
 			      HRTIMER_MODE_REL_PINNED_HARD);
 		pr_info("VP%u: VTL0 restarted, descriptor tables unpinned until LOCK_REGS\n",
@@ -339,8 +309,8 @@ static bool hv_vsm_restarting(const struct hv_x64_intercept_message_header *hdr)
 }
 
 /* Apply a write VTL0 was allowed to make and step over its instruction. */
-static void hv_vsm_allow(const struct hv_x64_intercept_message_header *hdr,
-			 u32 reg, u64 value)
+static void hv_vsm_vtl1_allow(const struct hv_x64_intercept_message_header *hdr,
+			      u32 reg, u64 value)
 {
 	const u32 names[] = { reg, HV_X64_REGISTER_RIP };
 	const union hv_register_value values[] = {
@@ -360,8 +330,8 @@ static void hv_vsm_allow(const struct hv_x64_intercept_message_header *hdr,
  * writes through the hypervisor have no side effects, so EFER.LMA is set
  * here as the CPU would. Returns whether the write was applied.
  */
-static bool hv_vsm_enable_paging(const struct hv_x64_intercept_message_header *hdr,
-				 const struct hv_vsm_pins *pins, u64 cr0)
+static bool hv_vsm_vtl1_enable_paging(const struct hv_x64_intercept_message_header *hdr,
+				      const struct hv_vsm_vtl1_pins *pins, u64 cr0)
 {
 	const u32 set[] = {
 		HV_X64_REGISTER_CR0, HV_X64_REGISTER_EFER, HV_X64_REGISTER_RIP
@@ -371,8 +341,8 @@ static bool hv_vsm_enable_paging(const struct hv_x64_intercept_message_header *h
 
 	if (hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_EFER, &efer))
 		return false;
-	/* hv_vsm_msr_pins[0] is EFER. */
-	if (!hv_vsm_msr_pinned(pins, 0, efer) || !(efer & EFER_LME))
+	if (!hv_vsm_vtl1_msr_pinned(pins, HV_VSM_PIN_EFER, efer) ||
+	    !(efer & EFER_LME))
 		return false;
 
 	values[0].reg64 = cr0;
@@ -389,7 +359,7 @@ static bool hv_vsm_enable_paging(const struct hv_x64_intercept_message_header *h
  * While VTL0 restarts in long mode, CR4 may gain pinned bits but not lose
  * one it has; LOCK_REGS then checks that they are all back.
  */
-static bool hv_vsm_cr4_restart_ok(const struct hv_vsm_pins *pins, u64 value)
+static bool hv_vsm_vtl1_cr4_restart_ok(const struct hv_vsm_vtl1_pins *pins, u64 value)
 {
 	u64 cur;
 
@@ -399,8 +369,8 @@ static bool hv_vsm_cr4_restart_ok(const struct hv_vsm_pins *pins, u64 value)
 }
 
 /* Inject #GP(0) into VTL0 at the faulting instruction and record it. */
-static void hv_vsm_deny(const struct hv_x64_intercept_message_header *hdr,
-			u32 type, u64 addr, u64 value)
+static void hv_vsm_vtl1_deny(const struct hv_x64_intercept_message_header *hdr,
+			     u32 type, u64 addr, u64 value)
 {
 	union hv_x64_pending_exception_event ev = {
 		.event_pending = 1,
@@ -417,13 +387,13 @@ static void hv_vsm_deny(const struct hv_x64_intercept_message_header *hdr,
 	if (hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, 1, &name, &v))
 		pr_err_ratelimited("VP%u: cannot inject #GP\n", hdr->vp_index);
 	if (type)
-		hv_vsm_log_violation(type, hdr->vp_index, hdr->rip, addr, value);
+		hv_vsm_vtl1_log_violation(type, hdr->vp_index, hdr->rip, addr, value);
 }
 
-static void hv_vsm_register_intercept(const struct hv_x64_register_intercept_message *m)
+static void hv_vsm_vtl1_register_intercept(const struct hv_x64_register_intercept_message *m)
 {
-	const struct hv_vsm_pins *pins = this_cpu_ptr(&hv_vsm_pins);
-	bool restarting = hv_vsm_restarting(&m->header);
+	const struct hv_vsm_vtl1_pins *pins = this_cpu_ptr(&hv_vsm_vtl1_pins);
+	bool restarting = hv_vsm_vtl1_restarting(&m->header);
 	bool long_mode = m->header.execution_state.efer_lma;
 	u64 value = m->access_info.low_part;
 	bool allowed = false, table = false;
@@ -432,7 +402,7 @@ static void hv_vsm_register_intercept(const struct hv_x64_register_intercept_mes
 
 	switch (m->register_name) {
 	case HV_X64_REGISTER_CR0:
-		type = HEKI_VIOLATION_CR0;
+		type = HV_VSM_VIOLATION_CR0;
 		if (!pins->locked)
 			break;
 		/*
@@ -445,37 +415,37 @@ static void hv_vsm_register_intercept(const struct hv_x64_register_intercept_mes
 			if (long_mode)
 				allowed = true;
 			else if (restarting &&
-				 hv_vsm_enable_paging(&m->header, pins, value))
+				 hv_vsm_vtl1_enable_paging(&m->header, pins, value))
 				return;
 		}
 		break;
 	case HV_X64_REGISTER_CR4:
-		type = HEKI_VIOLATION_CR4;
+		type = HV_VSM_VIOLATION_CR4;
 		addr = 4;
 		allowed = pins->locked &&
 			  ((value & pins->cr4) == pins->cr4 ||
 			   (restarting &&
-			    (!long_mode || hv_vsm_cr4_restart_ok(pins, value))));
+			    (!long_mode || hv_vsm_vtl1_cr4_restart_ok(pins, value))));
 		break;
 	case HV_X64_REGISTER_GDTR:
-		type = HEKI_VIOLATION_GDTR;
+		type = HV_VSM_VIOLATION_GDTR;
 		table = true;
 		break;
 	case HV_X64_REGISTER_IDTR:
-		type = HEKI_VIOLATION_IDTR;
+		type = HV_VSM_VIOLATION_IDTR;
 		table = true;
 		break;
 	case HV_X64_REGISTER_LDTR:
-		type = HEKI_VIOLATION_LDTR;
+		type = HV_VSM_VIOLATION_LDTR;
 		table = true;
 		break;
 	case HV_X64_REGISTER_TR:
-		type = HEKI_VIOLATION_TR;
+		type = HV_VSM_VIOLATION_TR;
 		table = true;
 		break;
 	default:
 		/* Not something VTL1 asked for: refuse rather than guess. */
-		hv_vsm_deny(&m->header, 0, 0, 0);
+		hv_vsm_vtl1_deny(&m->header, 0, 0, 0);
 		return;
 	}
 
@@ -483,15 +453,15 @@ static void hv_vsm_register_intercept(const struct hv_x64_register_intercept_mes
 	if (restarting && table)
 		return;
 	if (allowed)
-		hv_vsm_allow(&m->header, m->register_name, value);
+		hv_vsm_vtl1_allow(&m->header, m->register_name, value);
 	else
-		hv_vsm_deny(&m->header, type, addr, value);
+		hv_vsm_vtl1_deny(&m->header, type, addr, value);
 }
 
-static void hv_vsm_msr_intercept(const struct hv_x64_msr_intercept_message *m)
+static void hv_vsm_vtl1_msr_intercept(const struct hv_x64_msr_intercept_message *m)
 {
-	const struct hv_vsm_pins *pins = this_cpu_ptr(&hv_vsm_pins);
-	bool restarting = hv_vsm_restarting(&m->header);
+	const struct hv_vsm_vtl1_pins *pins = this_cpu_ptr(&hv_vsm_vtl1_pins);
+	bool restarting = hv_vsm_vtl1_restarting(&m->header);
 	u64 value = (m->rdx << 32) | lower_32_bits(m->rax);
 	unsigned int i;
 
@@ -503,45 +473,45 @@ static void hv_vsm_msr_intercept(const struct hv_x64_msr_intercept_message *m)
 		if (p->msr != m->msr_number)
 			continue;
 		/* Bring-up sets EFER before paging, which checks it then. */
-		if ((pins->locked && hv_vsm_msr_pinned(pins, i, value)) ||
+		if ((pins->locked && hv_vsm_vtl1_msr_pinned(pins, i, value)) ||
 		    (restarting && p->msr == MSR_EFER &&
 		     !m->header.execution_state.efer_lma))
-			hv_vsm_allow(&m->header, p->reg, value);
+			hv_vsm_vtl1_allow(&m->header, p->reg, value);
 		else
-			hv_vsm_deny(&m->header, HEKI_VIOLATION_MSR,
-				    m->msr_number, value);
+			hv_vsm_vtl1_deny(&m->header, HV_VSM_VIOLATION_MSR,
+					 m->msr_number, value);
 		return;
 	}
-	hv_vsm_deny(&m->header, 0, 0, 0);
+	hv_vsm_vtl1_deny(&m->header, 0, 0, 0);
 }
 
-static void hv_vsm_gpa_intercept(const struct hv_x64_memory_intercept_message *m)
+static void hv_vsm_vtl1_gpa_intercept(const struct hv_x64_memory_intercept_message *m)
 {
 	u32 type;
 
 	switch (m->header.intercept_access_type) {
 	case HV_INTERCEPT_ACCESS_READ:
-		type = HEKI_VIOLATION_MEM_READ;
+		type = HV_VSM_VIOLATION_MEM_READ;
 		break;
 	case HV_INTERCEPT_ACCESS_WRITE:
-		type = HEKI_VIOLATION_MEM_WRITE;
+		type = HV_VSM_VIOLATION_MEM_WRITE;
 		break;
 	default:
-		type = HEKI_VIOLATION_MEM_EXEC;
+		type = HV_VSM_VIOLATION_MEM_EXEC;
 		break;
 	}
-	hv_vsm_deny(&m->header, type, m->guest_physical_address, 0);
+	hv_vsm_vtl1_deny(&m->header, type, m->guest_physical_address, 0);
 }
 
 /**
- * hv_vsm_handle_intercept() - Handle a secure intercept message
+ * hv_vsm_vtl1_handle_intercept() - Handle a secure intercept message
  * @msg: the message, in this CPU's SynIC message page (SINT0)
  *
  * Runs in interrupt context on the virtual processor whose VTL0 caused the
  * intercept; VTL0 is stopped on the faulting instruction until VTL1
  * returns.
  */
-void hv_vsm_handle_intercept(const struct hv_message *msg)
+void hv_vsm_vtl1_handle_intercept(const struct hv_message *msg)
 {
 	const void *payload = msg->u.payload;
 	const struct hv_x64_intercept_message_header *hdr = payload;
@@ -551,13 +521,13 @@ void hv_vsm_handle_intercept(const struct hv_message *msg)
 
 	switch (msg->header.message_type) {
 	case HVMSG_X64_REGISTER_INTERCEPT:
-		hv_vsm_register_intercept(payload);
+		hv_vsm_vtl1_register_intercept(payload);
 		break;
 	case HVMSG_X64_MSR_INTERCEPT:
-		hv_vsm_msr_intercept(payload);
+		hv_vsm_vtl1_msr_intercept(payload);
 		break;
 	case HVMSG_GPA_INTERCEPT:
-		hv_vsm_gpa_intercept(payload);
+		hv_vsm_vtl1_gpa_intercept(payload);
 		break;
 	default:
 		break;

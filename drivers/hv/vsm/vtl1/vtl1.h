@@ -1,60 +1,66 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Hyper-V VSM secure kernel (VTL1): internal interfaces.
+ *
+ * The VTL call handlers (hv_vsm_<call>() for each line of
+ * <hyperv/hv_vsm_calls.h>) run from the dispatcher, one at a time, with
+ * its state lock held.
  */
 #ifndef _HV_VSM_VTL1_H
 #define _HV_VSM_VTL1_H
 
-#include <linux/heki.h>
-#include <linux/mutex.h>
 #include <linux/types.h>
 #include <hyperv/hv_vsm.h>
 
 struct hv_message;
 
+/* HvVtlEntryReason of the TLFS, in the VP assist page of the higher VTL. */
+#define HV_VTL_ENTRY_REASON_LOWER_VTL_CALL	1
+
 /* The most ranges one PROTECT_MEMORY or LOAD_KDATA request may have. */
-#define HV_VSM_MAX_RANGES	(HV_VSM_MAX_LIST_PAGES * HEKI_MAX_RANGES)
+#define HV_VSM_MAX_RANGES	(HV_VSM_MAX_LIST_PAGES * HV_VSM_RANGES_PER_PAGE)
 
 /**
- * struct hv_vsm_prot_run - VTL0 pages with one protection
+ * struct hv_vsm_vtl1_prot_run - VTL0 pages with one protection
  * @start: page frame number of the first page
  * @end: page frame number after the last page
  * @mask: what VTL0 may do with them, HV_MAP_GPA_* flags
  */
-struct hv_vsm_prot_run {
+struct hv_vsm_vtl1_prot_run {
 	u64 start;
 	u64 end;
 	u32 mask;
 };
 
-/*
- * Serialises every state-changing VTL call, and READ_VIOLATIONS against
- * changes of the protections.
- */
-extern struct mutex hv_vsm_state_lock;
-/* SIGNAL_END_OF_BOOT was accepted; protected by hv_vsm_state_lock. */
-extern bool hv_vsm_end_of_boot;
+/* dispatch.c */
+long hv_vsm_vtl1_dispatch(const u64 *regs);
+
+/* aps.c: VTL call handlers */
+long hv_vsm_vtl1_enable_aps_vtl(u64 mask_pfn, u64 a2, u64 a3);
+long hv_vsm_vtl1_boot_aps(u64 mask_pfn, u64 signal_pfn, u64 a3);
 
 /* mem.c */
-int hv_vsm_mem_init(void);
-int hv_vsm_protect_self(void);
-int hv_vsm_check_vtl0_range(phys_addr_t pa, phys_addr_t epa);
-void *hv_vsm_map_vtl0_page(phys_addr_t pa);
-void hv_vsm_unmap_vtl0_page(void *va);
-long hv_vsm_protect_memory(u64 head_pa, u64 nranges);
-long hv_vsm_load_kdata(u64 head_pa, u64 nranges);
+int hv_vsm_vtl1_mem_init(void);
+int hv_vsm_vtl1_protect_self(void);
+int hv_vsm_vtl1_check_vtl0_range(phys_addr_t pa, phys_addr_t epa);
+void *hv_vsm_vtl1_map_vtl0_page(phys_addr_t pa);
+void *hv_vsm_vtl1_map_vtl0_pfn(u64 pfn);
+void hv_vsm_vtl1_unmap_vtl0_page(void *va);
+long hv_vsm_vtl1_protect_memory(u64 head_pa, u64 nranges, u64 unused);
+long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused);
 
 /* prot.c */
-int hv_vsm_enable_protections(void);
-int hv_vsm_set_protections(struct hv_vsm_prot_run *runs, unsigned int n);
-bool hv_vsm_vtl0_may_write(u64 pfn);
+int hv_vsm_vtl1_enable_protections(void);
+int hv_vsm_vtl1_set_protections(struct hv_vsm_vtl1_prot_run *runs, unsigned int n);
+bool hv_vsm_vtl1_vtl0_writable(u64 pfn);
 
 /* regs.c */
-long hv_vsm_lock_regs(void);
-void hv_vsm_handle_intercept(const struct hv_message *msg);
+long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3);
+bool hv_vsm_vtl1_cpu_restarting(void);
+void hv_vsm_vtl1_handle_intercept(const struct hv_message *msg);
 
 /* log.c */
-void hv_vsm_log_violation(u32 type, u32 vp, u64 rip, u64 addr, u64 value);
-long hv_vsm_read_violations(u64 buf_pa, u64 max);
+void hv_vsm_vtl1_log_violation(u32 type, u32 vp, u64 rip, u64 addr, u64 value);
+long hv_vsm_vtl1_read_violations(u64 buf_pa, u64 max, u64 unused);
 
 #endif /* _HV_VSM_VTL1_H */
