@@ -234,31 +234,37 @@ struct heki_perm_stats {
 	unsigned long pages[HEKI_PERM_MASK + 1];
 };
 
+extern struct heki_core heki_core;
+
+/* core.c: the instance, its backend and its state */
 void heki_core_init(struct heki_core *core, bool enabled);
 void heki_core_destroy(struct heki_core *core);
 int heki_core_register(struct heki_core *core, struct heki_hypervisor *hv);
+int heki_core_lock_regs(struct heki_core *core, unsigned int cpu);
+int heki_core_load_kdata(struct heki_core *core, struct heki_request *req);
+int heki_core_finish_boot(struct heki_core *core, bool complete);
+int heki_core_read_violations(struct heki_core *core,
+			      struct heki_violation *buf, unsigned int max);
+int heki_core_refuse(struct heki_core *core, unsigned long pfn,
+		     unsigned long npages, unsigned long widened,
+		     unsigned long site);
+void heki_core_snapshot(struct heki_core *core, struct heki_snapshot *snap);
+void heki_core_permissions(struct heki_core *core,
+			   struct heki_perm_stats *stats);
+const char *heki_state_name(enum heki_state state);
+unsigned long heki_seal_calls(const struct heki_seal_stats *seal);
+
+/* mm.c: the counters follow the kernel mappings */
+int heki_core_start_tracking(struct heki_core *core);
 void heki_core_account(struct heki_core *core, unsigned long pfn,
 		       unsigned long npages, unsigned long old_perms,
 		       unsigned long new_perms);
 unsigned long heki_core_widening(struct heki_core *core, unsigned long pfn,
 				 unsigned long npages, unsigned long perms);
-int heki_core_refuse(struct heki_core *core, unsigned long pfn,
-		     unsigned long npages, unsigned long widened,
-		     unsigned long site);
+
+/* seal.c: the end of boot */
 int heki_core_seal(struct heki_core *core, const struct heki_span *spans,
 		   unsigned int nr_spans);
-int heki_core_lock_regs(struct heki_core *core, unsigned int cpu);
 int heki_core_protect(struct heki_core *core);
-int heki_core_load_kdata(struct heki_core *core, struct heki_request *req);
-int heki_core_finish_boot(struct heki_core *core, bool complete);
-int heki_core_read_violations(struct heki_core *core,
-			      struct heki_violation *buf, unsigned int max);
-const char *heki_state_name(enum heki_state state);
-unsigned long heki_seal_calls(const struct heki_seal_stats *seal);
-void heki_core_snapshot(struct heki_core *core, struct heki_snapshot *snap);
-void heki_core_permissions(struct heki_core *core,
-			   struct heki_perm_stats *stats);
-
-extern struct heki_core heki_core;
 
 #endif /* _SECURITY_HEKI_HEKI_H */
