@@ -3,8 +3,8 @@
  * Hypervisor-Enforced Kernel Integrity (HEKI) - recording test backend
  */
 
-#ifndef _SECURITY_HEKI_TESTS_BACKEND_H
-#define _SECURITY_HEKI_TESTS_BACKEND_H
+#ifndef _SECURITY_HEKI_KUNIT_BACKEND_H
+#define _SECURITY_HEKI_KUNIT_BACKEND_H
 
 #include <kunit/test.h>
 #include <linux/heki.h>
@@ -45,4 +45,4 @@ struct heki_test_backend {
 
 struct heki_test_backend *heki_test_backend_new(struct kunit *test);
 
-#endif /* _SECURITY_HEKI_TESTS_BACKEND_H */
+#endif /* _SECURITY_HEKI_KUNIT_BACKEND_H */
