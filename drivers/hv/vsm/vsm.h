@@ -8,7 +8,6 @@
 #include <linux/init.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
-#include <hyperv/hv_vsm.h>
 
 /* Default reservation for VTL1: a base plus a share per possible CPU. */
 #define HV_VSM_MEM_BASE		SZ_16M
@@ -16,6 +15,8 @@
 #define HV_VSM_MEM_MAX		SZ_1G
 
 #if IS_ENABLED(CONFIG_HYPERV_VSM)
+#include <hyperv/hv_vsm.h>
+
 /* vtl0.c */
 void __init hv_vsm_vtl0_reserve_memory(void);
 int hv_vsm_vtl0_memory(phys_addr_t *base, phys_addr_t *size);

@@ -50,14 +50,17 @@ bool hv_vsm_vtl0_cpu_up(unsigned int cpu)
  *
  * Context: task context, on a CPU VTL1 runs on (see hv_vsm_vtl0_call_raw()).
  * Return: what VTL1 returned; -ENODEV if VTL1 does not run on this CPU;
- * -EINVAL, with a warning, for an argument the table says is unused that
- * is not 0.
+ * -EINVAL, with a warning, for a call the table does not have or an
+ * argument it says is unused that is not 0.
  */
 long hv_vsm_vtl0_call(enum hv_vsm_vtl_call_nr nr, u64 a1, u64 a2, u64 a3)
 {
-	const struct hv_vsm_vtl_call_desc *call = &hv_vsm_vtl_calls[nr];
 	const u64 args[HV_VSM_VTL_CALL_MAX_ARGS] = { a1, a2, a3 };
+	const struct hv_vsm_vtl_call_desc *call;
 
+	if (WARN_ON_ONCE(nr >= HV_VSM_NR_VTL_CALLS))
+		return -EINVAL;
+	call = &hv_vsm_vtl_calls[nr];
 	if (WARN_ONCE(!hv_vsm_vtl_call_args_ok(call, args),
 		      "%s: unused argument not 0\n", call->name))
 		return -EINVAL;

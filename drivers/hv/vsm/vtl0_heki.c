@@ -77,7 +77,7 @@ static int hv_vsm_vtl0_kdata_attr(unsigned long attr, u64 *out)
 		[HEKI_KERNEL_DATA] = HV_VSM_KDATA_KERNEL_DATA,
 	};
 
-	if (attr >= ARRAY_SIZE(types))
+	if (attr >= ARRAY_SIZE(types) || !types[attr])
 		return -EINVAL;
 	*out = types[attr];
 	return 0;

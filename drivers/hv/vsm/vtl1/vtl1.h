@@ -2,7 +2,7 @@
 /*
  * Hyper-V VSM secure kernel (VTL1): internal interfaces.
  *
- * The VTL call handlers (hv_vsm_<call>() for each line of
+ * The VTL call handlers (hv_vsm_vtl1_<name>() for each line of
  * <hyperv/hv_vsm_calls.h>) run from the dispatcher, one at a time, with
  * its state lock held.
  */
