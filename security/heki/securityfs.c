@@ -2,8 +2,8 @@
 /*
  * Hypervisor-Enforced Kernel Integrity (HEKI) - status in securityfs
  *
- * The files under <securityfs>/heki/ are described in
- * Documentation/security/heki.rst.
+ * The files under <securityfs>/heki/ and their formats are described in
+ * Documentation/ABI/testing/securityfs-heki.
  */
 
 #define pr_fmt(fmt) "heki: " fmt
