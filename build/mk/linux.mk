@@ -14,6 +14,8 @@ HOST_DEPS := gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils gzip \
 	busybox-static qemu-system-x86 ccache python3 perl git kmod dwarves \
 	curl ca-certificates dpkg-dev patch python3-ply python3-git
 
+# The one VTL0 kernel serves every suite; selftests.mk and vsm.mk append
+# their fragments (the test interface, the VSM backend and its tests).
 VTL0_FRAGMENTS := build/configs/guest.config build/configs/hyperv.config \
 	build/configs/kunit.config $(wildcard build/configs/heki.config)
 
