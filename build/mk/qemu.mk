@@ -14,14 +14,15 @@ CHECK_SUITES += qemu-linux
 
 .PHONY: qemu qemu-linux-check check-qemu-linux bench-emulator
 
+STEP_qemu := Hyper-V/VSM emulator (QEMU)
 qemu:
 	@build/scripts/qemu-build.sh
 
 # The emulator tests need the emulator.
-check-qemu-tests: qemu
+check-qemu-tests: $(call needs,qemu)
 
 # The VTL0 kernel with hv_vsm=off: no kernel of its own to build.
-check-qemu-linux: qemu initramfs
+check-qemu-linux: $(call needs,qemu initramfs)
 	@build/scripts/qemu-linux-check.sh $(VTL0_KERNEL) $(VTL0_INITRD)
 
 qemu-linux-check: check-qemu-linux

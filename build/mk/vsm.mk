@@ -37,19 +37,22 @@ VSM_QEMU_EXTRA := $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
 .PHONY: vtl1 initramfs-vsm demo-vsm bench-vsm
 
 # Signed with the VTL0 build's module signing key, hence after vtl0.
-vtl1: linux-tree vtl0
+STEP_vtl1 := VTL1 secure kernel, signed
+vtl1: $(call needs,linux-tree vtl0)
 	@build/scripts/vsm-vtl1-config.sh build/vtl1-initramfs $(VTL1_GEN)
 	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VTL1_OBJ) vmlinux \
 		-- $(VTL1_FRAGMENTS)
 	@build/scripts/vsm-vtl1-image.sh $(VTL1_OBJ) $(VTL0_OBJ) $(VSM_FIRMWARE)
 
-initramfs-vsm: vtl0 vtl1 selftests
+STEP_initramfs-vsm := VSM initramfs (VTL0 initramfs + VTL1 image)
+initramfs-vsm: $(call needs,vtl0 vtl1 selftests)
 	@build/scripts/mkinitramfs.sh $(VSM_INITRD) build/initramfs/init \
 		$(VTL0_MODULES) $(VSM_PAYLOAD)
 
 # The VSM demo: VTL0 + VTL1 under the emulator with 2 and 4 vCPUs.
 VSM_DEMO_CPUS ?= 2 4
-demo-vsm: qemu initramfs-vsm
+STEP_demo-vsm := boot VTL0 + VTL1 under the emulator
+demo-vsm: $(call needs,qemu initramfs-vsm)
 	@for n in $(VSM_DEMO_CPUS); do \
 		echo "  BOOT    VTL0 + VTL1 under the emulator, $$n vCPUs ($(OUT)/logs/demo-vsm-$$n.log)"; \
 		QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" QUIET=1 \
@@ -77,7 +80,7 @@ bench-vsm: qemu initramfs-vsm
 CHECK_SUITES += vsm-boot
 
 .PHONY: check-vsm-boot
-check-vsm-boot: qemu initramfs-vsm
+check-vsm-boot: $(call needs,qemu initramfs-vsm)
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
 		build/scripts/vsm-test-boot.sh $(VSM_KERNEL) $(VSM_INITRD) $(OUT)/logs 2 4
 
@@ -86,7 +89,7 @@ check-vsm-boot: qemu initramfs-vsm
 CHECK_SUITES += vsm-selftests
 
 .PHONY: check-vsm-selftests
-check-vsm-selftests: qemu initramfs-vsm
+check-vsm-selftests: $(call needs,qemu initramfs-vsm)
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
 		build/scripts/test-heki-selftests.sh $(VSM_KERNEL) $(VSM_INITRD) \
 		$(OUT)/logs vsm
