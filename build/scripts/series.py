@@ -5,7 +5,9 @@
 generate <repo> <base> <outdir>
     Commit each patch directory of patches/linux/ (its hunks plus the overlay
     files it claims) on top of the pristine base in a scratch git tree and
-    write `git format-patch --cover-letter` output to <outdir>.
+    write `git format-patch --cover-letter` output to <outdir>.  The patches
+    are signed off by the git identity of <repo> (user.name, user.email, or
+    GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL); without one, generate stops.
 
 check <repo> <base> <outdir> <fragment>...
     Apply the series with `git am` onto a pristine base, run
@@ -39,12 +41,22 @@ def git(tree, *args, **kw):
 
 
 def identity(repo):
-    def cfg(key, default):
+    """The name and e-mail address to sign the series with, never made up."""
+    def cfg(env, key):
+        if os.environ.get(env, '').strip():
+            return os.environ[env].strip()
         r = subprocess.run(['git', '-C', repo, 'config', key],
                            capture_output=True, text=True)
-        return r.stdout.strip() or default
-    return (cfg('user.name', 'HEKI developers'),
-            cfg('user.email', 'heki@example.org'))
+        return r.stdout.strip()
+    name = cfg('GIT_AUTHOR_NAME', 'user.name')
+    email = cfg('GIT_AUTHOR_EMAIL', 'user.email')
+    if not name or not email:
+        sys.exit('series: no git identity to sign the patches off with '
+                 f'(user.name {name or "unset"}, user.email '
+                 f'{email or "unset"}). Set yours first:\n'
+                 '  git config --global user.name "Your Name"\n'
+                 '  git config --global user.email you@example.org')
+    return name, email
 
 
 def base_repo(base, outdir):
@@ -84,6 +96,7 @@ def fresh_tree(base_git, path):
 
 def generate(repo, base, outdir):
     repo = os.path.abspath(repo)
+    name, email = identity(repo)
     patches = linux_patches.load_patches(repo)
     overlay = linux_patches.overlay_files(repo, base)
     errors = []
@@ -102,7 +115,6 @@ def generate(repo, base, outdir):
 
     base_git = base_repo(base, outdir)
     work = fresh_tree(base_git, os.path.join(outdir + '.work'))
-    name, email = identity(repo)
     for p in patches:
         for d in p.diffs:
             git(work, 'apply', '--whitespace=error-all', d)
@@ -139,12 +151,12 @@ def generate(repo, base, outdir):
 
 def check(repo, base, outdir, fragments):
     repo = os.path.abspath(repo)
+    name, email = identity(repo)
     here = os.path.dirname(os.path.abspath(__file__))
     fragments = [os.path.abspath(f) for f in fragments]
     base_git = base_repo(base, outdir)
     work = fresh_tree(base_git, os.path.join(outdir + '-check'))
     obj = os.path.abspath(os.path.join(outdir + '-build'))
-    name, email = identity(repo)
     mails = sorted(glob.glob(os.path.join(os.path.abspath(outdir),
                                           '[0-9]*.patch')))[1:]
     failures = 0
