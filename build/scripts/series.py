@@ -7,7 +7,10 @@ generate <repo> <base> <outdir>
     files it claims) on top of the pristine base in a scratch git tree and
     write `git format-patch --cover-letter` output to <outdir>.  The patches
     are signed off by the git identity of <repo> (user.name, user.email, or
-    GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL); without one, generate stops.
+    GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL); without one, generate stops.  The
+    cover letter ends with `base-commit:` when the base came from a git tree,
+    and otherwise says which base was used (<base>/.heki-base-source, written
+    by fetch-linux.sh).
 
 check <repo> <base> <outdir> <fragment>...
     Apply the series with `git am` onto a pristine base, run
@@ -59,6 +62,23 @@ def identity(repo):
     return name, email
 
 
+def base_note(base):
+    """What the cover letter says about the base, after the diffstat."""
+    try:
+        with open(os.path.join(base, '.heki-base-source')) as f:
+            source = f.read().strip()
+    except FileNotFoundError:
+        source = ''
+    kind, _, what = source.partition(' ')
+    if kind == 'git' and what:
+        return f'base-commit: {what}\n'
+    version = subprocess.run(['make', '-s', '-C', base, 'kernelversion'],
+                             capture_output=True, text=True).stdout.strip()
+    return (f'base: Linux {version or "7.3"}, '
+            f'{source or "source not recorded"} (no base-commit: not taken '
+            'from a clean git checkout)\n')
+
+
 def base_repo(base, outdir):
     """A git repository holding the pristine base as one commit (cached)."""
     with open(os.path.join(base, '.heki-base')) as f:
@@ -74,7 +94,9 @@ def base_repo(base, outdir):
     work = repo + '.work'
     shutil.rmtree(work, ignore_errors=True)
     subprocess.run(['cp', '-a', base, work], check=True)
-    os.unlink(os.path.join(work, '.heki-base'))
+    for f in ('.heki-base', '.heki-base-source'):
+        if os.path.exists(os.path.join(work, f)):
+            os.unlink(os.path.join(work, f))
     git(work, 'init', '-q', '-b', 'base')
     git(work, 'add', '-A', '-f')
     git(work, '-c', 'user.name=base', '-c', 'user.email=base@localhost',
@@ -144,6 +166,11 @@ def generate(repo, base, outdir):
         text = f.read()
     text = text.replace('*** SUBJECT HERE ***', subject.strip())
     text = text.replace('*** BLURB HERE ***', body.strip())
+    # Where git format-patch --base puts it: before the signature.
+    head, sep, sig = text.rpartition('\n-- \n')
+    if not sep:
+        head, sig = text, ''
+    text = head.rstrip('\n') + '\n\n' + base_note(base) + sep[1:] + sig
     with open(cover, 'w') as f:
         f.write(text)
     print(f'  SERIES  {len(patches)} patches + cover letter in {outdir}')
