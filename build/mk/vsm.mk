@@ -39,7 +39,7 @@ VSM_QEMU_EXTRA := $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
 # Signed with the VTL0 build's module signing key, hence after vtl0.
 STEP_vtl1 := VTL1 secure kernel, signed
 vtl1: $(call needs,linux-tree vtl0)
-	@build/scripts/vsm-vtl1-config.sh build/vtl1-initramfs $(VTL1_GEN)
+	@build/scripts/vsm-vtl1-config.sh build/vtl1-initramfs $(VTL1_GEN) $(VTL1_OBJ)
 	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VTL1_OBJ) vmlinux \
 		-- $(VTL1_FRAGMENTS)
 	@build/scripts/vsm-vtl1-image.sh $(VTL1_OBJ) $(VTL0_OBJ) $(VSM_FIRMWARE)
