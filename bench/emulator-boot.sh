@@ -6,14 +6,15 @@
 # side by side (alternating runs) in one invocation.  Prints the ratio.
 #
 # Usage: bench/emulator-boot.sh <bzImage> <initrd> [rounds]
-# Environment: OUT, BENCH_TIMEOUT (seconds per boot, default 300).
+# Environment: OUT, BENCH_TIMEOUT (seconds per boot, default 300),
+#              BENCH_CMDLINE (added to the guest's kernel command line).
 
 set -euo pipefail
 
 kernel=$1 initrd=$2 rounds=${3:-2}
 OUT=${OUT:-out}
 qemu=$OUT/qemu/build/qemu-system-x86_64
-export BENCH_TIMEOUT=${BENCH_TIMEOUT:-300}
+export BENCH_TIMEOUT=${BENCH_TIMEOUT:-300} BENCH_CMDLINE=${BENCH_CMDLINE:-}
 
 /usr/bin/python3 - "$qemu" "$kernel" "$initrd" "$rounds" <<'PY'
 import os, subprocess, sys, time
@@ -26,7 +27,7 @@ def boot(vsm):
     cmd = [qemu, "-accel", "tcg", "-cpu", "max,hv-vsm=%s" % ("on" if vsm else "off"),
            "-smp", "4", "-m", "512M", "-nographic", "-nodefaults",
            "-serial", "stdio", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
-           "-append", "console=ttyS0 panic=-1"]
+           "-append", ("console=ttyS0 panic=-1 " + os.environ["BENCH_CMDLINE"]).strip()]
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          stdin=subprocess.DEVNULL)

@@ -28,6 +28,7 @@ QT_ELFS := $(QT_TESTS:%=$(QT_OUT)/%.elf)
 CHECK_SUITES += qemu-tests
 
 .PHONY: qemu-tests check-qemu-tests
+STEP_qemu-tests := bare-metal tests of the emulator
 .SECONDARY: $(QT_LIB_OBJS) $(QT_TESTS:%=$(QT_OUT)/%.o)
 qemu-tests: $(QT_ELFS)
 

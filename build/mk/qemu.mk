@@ -3,33 +3,31 @@
 # The Hyper-V/VSM emulator (QEMU 10.0 from Debian trixie + qemu/patches +
 # qemu/overlay), see docs/emulator.md.
 #   make qemu               build $(OUT)/qemu/build/qemu-system-x86_64
-#   make check-qemu-linux   boot a stock Linux 7.3 (CONFIG_HYPERV) with
-#                           4 vCPUs under hv-vsm=on and check the serial log
+#   make check-qemu-linux   boot the VTL0 kernel with hv_vsm=off (a plain
+#                           Hyper-V guest) with 4 vCPUs under hv-vsm=on
+#                           and check the serial log
 #   make bench-emulator     boot-to-init time, hv-vsm=on vs off
 
 QEMU_BIN := $(OUT)/qemu/build/qemu-system-x86_64
 
 CHECK_SUITES += qemu-linux
 
-.PHONY: qemu qemu-linux-kernel qemu-linux-check check-qemu-linux bench-emulator
+.PHONY: qemu qemu-linux-check check-qemu-linux bench-emulator
 
+STEP_qemu := Hyper-V/VSM emulator (QEMU)
 qemu:
 	@build/scripts/qemu-build.sh
 
 # The emulator tests need the emulator.
-check-qemu-tests: qemu
+check-qemu-tests: $(call needs,qemu)
 
-# A stock kernel: the pristine base tree, no series patches.
-QEMU_LINUX_KERNEL := $(OUT)/qemu-linux/arch/x86/boot/bzImage
-
-qemu-linux-kernel: linux-base
-	@build/scripts/qemu-linux-check.sh --build-only
-
-check-qemu-linux: qemu linux-base initramfs
-	@build/scripts/qemu-linux-check.sh
+# The VTL0 kernel with hv_vsm=off: no kernel of its own to build.
+check-qemu-linux: $(call needs,qemu initramfs)
+	@build/scripts/qemu-linux-check.sh $(VTL0_KERNEL) $(VTL0_INITRD)
 
 qemu-linux-check: check-qemu-linux
 
-bench-emulator: qemu linux-base initramfs
-	@build/scripts/qemu-linux-check.sh --build-only
-	@bench/emulator-boot.sh $(QEMU_LINUX_KERNEL) $(OUT)/initramfs/vtl0.cpio.gz
+# The same guest, also with heki=off: as close to a stock guest as it gets.
+bench-emulator: qemu initramfs
+	@BENCH_CMDLINE="hv_vsm=off heki=off" \
+		bench/emulator-boot.sh $(VTL0_KERNEL) $(VTL0_INITRD)

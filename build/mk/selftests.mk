@@ -13,7 +13,8 @@ VTL0_FRAGMENTS += build/configs/heki-test.config
 VTL0_PAYLOAD += $(SELFTESTS_PAYLOAD)
 
 .PHONY: selftests check-heki-selftests-off
-selftests: linux-tree
+STEP_selftests := HEKI kselftests
+selftests: $(call needs,linux-tree)
 	@echo "  SELFTEST heki"
 	@rm -rf $(SELFTESTS_PAYLOAD)
 	@mkdir -p $(SELFTESTS_OUT)/heki $(SELFTESTS_PAYLOAD)/selftests/heki
@@ -21,12 +22,12 @@ selftests: linux-tree
 		OUTPUT=$(abspath $(SELFTESTS_OUT)/heki)
 	@cp $(SELFTESTS_OUT)/heki/*_test $(SELFTESTS_PAYLOAD)/selftests/heki/
 
-initramfs: selftests
+initramfs: $(call needs,selftests)
 
 CHECK_SUITES += heki-selftests-off
 
 # Without a hypervisor backend (stock QEMU), HEKI on and heki=off: every
 # attack must get through and every must-work case pass.
-check-heki-selftests-off: initramfs
+check-heki-selftests-off: $(call needs,initramfs)
 	@build/scripts/test-heki-selftests.sh $(VTL0_KERNEL) $(VTL0_INITRD) \
 		$(OUT)/logs off

@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# The Hyper-V VSM backend end to end: a VTL0 kernel with the backend, the
-# VTL1 secure kernel, both booted together under the emulator.
-#   make vtl0-vsm       VTL0 kernel with the VSM backend: $(OUT)/linux/vtl0-vsm
+# The Hyper-V VSM backend end to end: the VTL0 kernel (which carries the
+# backend), the VTL1 secure kernel, both booted together under the emulator.
 #   make vtl1           VTL1 kernel, stripped and signed:
 #                       $(OUT)/linux/vtl1/vtl1.elf{,.p7s}
 #   make initramfs-vsm  $(OUT)/initramfs/vtl0-vsm.cpio.gz, with the VTL1
@@ -13,17 +12,19 @@
 #   make bench-vsm      time to init with HEKI and VTL1 vs heki=off, and
 #                       the VTL calls and ranges of the seal
 #
-# The VSM flavour is a separate VTL0 build: the stock-QEMU suites keep the
-# plain VTL0 kernel (no MODULE_SIG, no VSM test code at late_initcall).
+# There is one VTL0 kernel, $(OUT)/linux/vtl0: the VSM backend and its VTL
+# call tests are part of it. Under stock QEMU there is no Hyper-V, so the
+# backend stays inactive and the VTL call tests report "skipped VTL1 does
+# not run"; the stock-QEMU suites boot the same kernel as the VSM suites.
+# Only the initramfs differs: the VSM one also carries the VTL1 image, so
+# that the stock-QEMU targets do not wait for the VTL1 build.
 
-VSM_OBJ := $(OUT)/linux/vtl0-vsm
-VSM_MODULES := $(OUT)/linux/vtl0-vsm-modules
-VSM_KERNEL := $(VSM_OBJ)/arch/x86/boot/bzImage
+VTL0_FRAGMENTS += build/configs/vsm-vtl0.config build/configs/vsm-test.config
+
+VSM_KERNEL := $(VTL0_KERNEL)
 VSM_INITRD := $(OUT)/initramfs/vtl0-vsm.cpio.gz
 VSM_FIRMWARE := $(OUT)/vsm/firmware
-# Recursive: other .mk files append to VTL0_FRAGMENTS and VTL0_PAYLOAD.
-VSM_FRAGMENTS = $(VTL0_FRAGMENTS) build/configs/vsm-vtl0.config \
-	build/configs/vsm-test.config
+# Recursive: other .mk files append to VTL0_PAYLOAD.
 VSM_PAYLOAD = $(VTL0_PAYLOAD) $(VSM_FIRMWARE)
 
 VTL1_OBJ := $(OUT)/linux/vtl1
@@ -33,25 +34,25 @@ VTL1_FRAGMENTS := build/configs/vtl1.config $(VTL1_GEN)/initramfs.config
 VSM_QEMU := $(OUT)/qemu/build/qemu-system-x86_64
 VSM_QEMU_EXTRA := $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
 
-.PHONY: vtl0-vsm vtl1 initramfs-vsm demo-vsm bench-vsm
+.PHONY: vtl1 initramfs-vsm demo-vsm bench-vsm
 
-vtl0-vsm: linux-tree
-	$(call build-vtl0,$(VSM_OBJ),$(VSM_MODULES),$(VSM_FRAGMENTS))
-
-# Signed with the VTL0 build's module signing key, hence after vtl0-vsm.
-vtl1: linux-tree vtl0-vsm
-	@build/scripts/vsm-vtl1-config.sh build/vtl1-initramfs $(VTL1_GEN)
+# Signed with the VTL0 build's module signing key, hence after vtl0.
+STEP_vtl1 := VTL1 secure kernel, signed
+vtl1: $(call needs,linux-tree vtl0)
+	@build/scripts/vsm-vtl1-config.sh build/vtl1-initramfs $(VTL1_GEN) $(VTL1_OBJ)
 	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VTL1_OBJ) vmlinux \
 		-- $(VTL1_FRAGMENTS)
-	@build/scripts/vsm-vtl1-image.sh $(VTL1_OBJ) $(VSM_OBJ) $(VSM_FIRMWARE)
+	@build/scripts/vsm-vtl1-image.sh $(VTL1_OBJ) $(VTL0_OBJ) $(VSM_FIRMWARE)
 
-initramfs-vsm: vtl0-vsm vtl1 selftests
+STEP_initramfs-vsm := VSM initramfs (VTL0 initramfs + VTL1 image)
+initramfs-vsm: $(call needs,vtl0 vtl1 selftests)
 	@build/scripts/mkinitramfs.sh $(VSM_INITRD) build/initramfs/init \
-		$(VSM_MODULES) $(VSM_PAYLOAD)
+		$(VTL0_MODULES) $(VSM_PAYLOAD)
 
 # The VSM demo: VTL0 + VTL1 under the emulator with 2 and 4 vCPUs.
 VSM_DEMO_CPUS ?= 2 4
-demo-vsm: qemu initramfs-vsm
+STEP_demo-vsm := boot VTL0 + VTL1 under the emulator
+demo-vsm: $(call needs,qemu initramfs-vsm)
 	@for n in $(VSM_DEMO_CPUS); do \
 		echo "  BOOT    VTL0 + VTL1 under the emulator, $$n vCPUs ($(OUT)/logs/demo-vsm-$$n.log)"; \
 		QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" QUIET=1 \
@@ -79,7 +80,7 @@ bench-vsm: qemu initramfs-vsm
 CHECK_SUITES += vsm-boot
 
 .PHONY: check-vsm-boot
-check-vsm-boot: qemu initramfs-vsm
+check-vsm-boot: $(call needs,qemu initramfs-vsm)
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
 		build/scripts/vsm-test-boot.sh $(VSM_KERNEL) $(VSM_INITRD) $(OUT)/logs 2 4
 
@@ -88,7 +89,7 @@ check-vsm-boot: qemu initramfs-vsm
 CHECK_SUITES += vsm-selftests
 
 .PHONY: check-vsm-selftests
-check-vsm-selftests: qemu initramfs-vsm
+check-vsm-selftests: $(call needs,qemu initramfs-vsm)
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
 		build/scripts/test-heki-selftests.sh $(VSM_KERNEL) $(VSM_INITRD) \
 		$(OUT)/logs vsm

@@ -9,6 +9,13 @@
 #   4. the kernel.org tarball.
 # Pinned downloads are checked against build/linux-base.sha256.
 #
+# <base-dir>/.heki-base identifies the requested source (a change rebuilds
+# the base); <base-dir>/.heki-base-source says, for the series' cover
+# letter, which one was used:
+#   git <commit>             a LINUX_SRC git tree whose checkout is clean
+#   tree <description>       any other LINUX_SRC tree
+#   tarball <description>    a tarball (LINUX_SRC, Debian's, kernel.org's)
+#
 # Usage: fetch-linux.sh <cache-dir> <base-dir>
 
 set -euo pipefail
@@ -43,15 +50,31 @@ check_tree() {	# <dir>: accept any 7.3.y
 	[ "$v.$p" = "7.3" ] || die "$1 is Linux $v.$p, need 7.3.y"
 }
 
+# A LINUX_SRC directory that is the top of a git checkout: its HEAD, and
+# whether tracked files differ from it.
+git_head() {	# <dir>
+	[ -e "$1/.git" ] && command -v git >/dev/null || return 1
+	[ "$(git -C "$1" rev-parse --show-toplevel 2>/dev/null)" = "$1" ] || return 1
+	git -C "$1" rev-parse --verify -q HEAD
+}
+git_clean() {	# <dir>
+	[ -z "$(git -C "$1" status --porcelain --untracked-files=no 2>/dev/null)" ]
+}
+
 # Identity of the requested source, so a change of LINUX_SRC rebuilds.
+head=
 if [ -n "${LINUX_SRC:-}" ]; then
 	src=$(readlink -f "$LINUX_SRC") || die "LINUX_SRC=$LINUX_SRC not found"
 	[ -e "$src" ] || die "LINUX_SRC=$LINUX_SRC not found"
 	id="user:$src"
+	if [ -d "$src" ] && head=$(git_head "$src"); then
+		id="$id@$head"
+	fi
 else
 	id="pinned:$pin_version"
 fi
-if [ -f "$base/.heki-base" ] && [ "$(cat "$base/.heki-base")" = "$id" ]; then
+if [ -f "$base/.heki-base" ] && [ "$(cat "$base/.heki-base")" = "$id" ] &&
+   [ -f "$base/.heki-base-source" ]; then
 	exit 0
 fi
 
@@ -67,8 +90,16 @@ if [ -n "${LINUX_SRC:-}" ]; then
 	if [ -d "$src" ]; then
 		log "copying $src"
 		(cd "$src" && tar --exclude=.git -cf - .) | tar -xf - -C "$base.tmp"
+		if [ -n "$head" ] && git_clean "$src"; then
+			source="git $head"
+		elif [ -n "$head" ]; then
+			source="tree $(basename "$src"), git commit $head with changes to tracked files"
+		else
+			source="tree $(basename "$src"), not a git checkout"
+		fi
 	else
 		extract "$src"
+		source="tarball $(basename "$src"), sha256 $(sha256sum "$src" | cut -d' ' -f1)"
 	fi
 	check_tree "$base.tmp"
 else
@@ -93,6 +124,7 @@ else
 	if [ -f "$cache/linux/$tarball" ]; then
 		check_sum "$cache/linux/$tarball" "$tarball"
 		extract "$cache/linux/$tarball"
+		source="tarball $tarball of Debian's linux-source-7.3 $deb_version, sha256 $(expected "$tarball")"
 	else
 		kt=linux-$pin_version.tar.xz
 		url=https://cdn.kernel.org/pub/linux/kernel/v7.x
@@ -108,10 +140,12 @@ else
 		[ -n "$want" ] && [ "$want" = "$got" ] ||
 			die "sha256 of $kt does not match kernel.org's sha256sums.asc"
 		extract "$cache/linux/$kt"
+		source="tarball $kt from kernel.org, sha256 $want"
 	fi
 	check_tree "$base.tmp"
 fi
 
 echo "$id" > "$base.tmp/.heki-base"
+echo "$source" > "$base.tmp/.heki-base-source"
 mv "$base.tmp" "$base"
 log "Linux $(make -s -C "$base" kernelversion 2>/dev/null) ready in $base"

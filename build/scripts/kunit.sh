@@ -2,10 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run KUnit suites with the kernel's tools/testing/kunit/kunit.py.
+# With --build-only, configure and build the kernel without running it.
 #
-# Usage: kunit.sh <tree> <build dir> <x86_64|um> <dir with .kunitconfig>...
+# Usage: kunit.sh [--build-only] <tree> <build dir> <x86_64|um>
+#                 <dir with .kunitconfig>...
 
 set -euo pipefail
+
+cmd=run
+if [ "${1:-}" = --build-only ]; then
+	cmd=build
+	shift
+fi
 
 tree=$(readlink -f "$1")
 build=$(mkdir -p "$2" && readlink -f "$2")
@@ -19,6 +27,11 @@ kc=()
 for d in "$@"; do kc+=(--kunitconfig="$d"); done
 
 cd "$tree"
+if [ "$cmd" = build ]; then
+	exec ./tools/testing/kunit/kunit.py build --arch="$arch" \
+		--build_dir="$build" --jobs="${JOBS:-$(nproc)}" \
+		--make_options CC="$cc" "${kc[@]}"
+fi
 set +e
 ./tools/testing/kunit/kunit.py run --arch="$arch" --build_dir="$build" \
 	--jobs="${JOBS:-$(nproc)}" --timeout=600 \

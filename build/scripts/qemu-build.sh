@@ -6,7 +6,11 @@
 # target x86_64-softmmu only.  Skips everything when nothing changed.
 #
 # Environment: OUT (default out), CACHE (default ~/.cache/heki),
-#              QEMU_JOBS (default 2; the build runs under nice).
+#              QEMU_JOBS (default 2; the build runs under nice),
+#              QEMU_DEBUG=1 (build with debug information, -g).
+#
+# The compiler runs through ccache when it is installed, with paths made
+# relative to $OUT so that another clone hits the same cache.
 
 set -euo pipefail
 
@@ -150,8 +154,13 @@ rm -rf "$stage"
 
 # ---- configure and build -------------------------------------------------
 export PYTHONPATH=$q/meson/usr/lib/python3/dist-packages
-config=(--python="$python" --target-list=x86_64-softmmu
-	--without-default-features
+. "$top/build/scripts/ccache-env.sh" "$q/build"
+# Debug information makes about a fifth of the compile time; the tests
+# do not need it.
+debug=--disable-debug-info
+[ "${QEMU_DEBUG:-0}" = 1 ] && debug=--enable-debug-info
+config=(--python="$python" --target-list=x86_64-softmmu --cc="$cc"
+	--without-default-features "$debug"
 	--enable-tcg --disable-kvm --disable-docs --disable-werror
 	--disable-download --disable-install-blobs --enable-fdt=system
 	--enable-trace-backends=log)

@@ -6,17 +6,51 @@
 # with "summary:" which are repeated in its summary line, and lines starting
 # with "result:" which are repeated after the total.
 #
-# Usage: run-suites.sh <suite>...
+# With --steps, first build everything the suites need with build-steps.sh
+# (one line per step), then run the suites with HEKI_STEPS=1, so that they
+# do not go through their build prerequisites again. If a build step fails,
+# no suite runs.
+#
+# Usage: run-suites.sh [--steps <target>=<description>... --] <suite>...
 
 set -uo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
 logs=${OUT:-out}/check
 mkdir -p "$logs"
+
+duration() {	# <seconds>
+	if [ "$1" -ge 60 ]; then
+		printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+	else
+		printf '%ds' "$1"
+	fi
+}
+
+t_start=$(date +%s)
+t_build=0
+if [ "${1:-}" = --steps ]; then
+	shift
+	steps=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		steps+=("$1")
+		shift
+	done
+	[ "${1:-}" = -- ] && shift
+	echo "=== build (logs: ${OUT:-out}/steps/)"
+	if ! "$here/build-steps.sh" "${steps[@]}"; then
+		echo "=== total: build failed, no suite run"
+		exit 1
+	fi
+	t_build=$(( $(date +%s) - t_start ))
+	export HEKI_STEPS=1
+fi
+
 pass=0 fail=0 failed=() results=()
 for s in "$@"; do
 	start=$(date +%s)
 	echo "=== $s"
-	make --no-print-directory "check-$s" > "$logs/$s.log" 2>&1
+	make --no-print-directory "check-$s" > "$logs/$s.log" 2>&1 < /dev/null
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	detail=$(sed -n 's/^summary: //p' "$logs/$s.log" | paste -sd ';' -)
@@ -37,4 +71,8 @@ echo "=== total: $((pass + fail)) suites, $pass passed, $fail failed${failed:+ (
 for r in "${results[@]}"; do
 	echo "=== $r"
 done
+t_all=$(( $(date +%s) - t_start ))
+if [ "$t_build" -gt 0 ]; then
+	echo "=== time: $(duration "$t_all") (build $(duration "$t_build"), suites $(duration $((t_all - t_build))))"
+fi
 [ "$fail" -eq 0 ]

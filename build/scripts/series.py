@@ -5,7 +5,12 @@
 generate <repo> <base> <outdir>
     Commit each patch directory of patches/linux/ (its hunks plus the overlay
     files it claims) on top of the pristine base in a scratch git tree and
-    write `git format-patch --cover-letter` output to <outdir>.
+    write `git format-patch --cover-letter` output to <outdir>.  The patches
+    are signed off by the git identity of <repo> (user.name, user.email, or
+    GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL); without one, generate stops.  The
+    cover letter ends with `base-commit:` when the base came from a git tree,
+    and otherwise says which base was used (<base>/.heki-base-source, written
+    by fetch-linux.sh).
 
 check <repo> <base> <outdir> <fragment>...
     Apply the series with `git am` onto a pristine base, run
@@ -39,12 +44,39 @@ def git(tree, *args, **kw):
 
 
 def identity(repo):
-    def cfg(key, default):
+    """The name and e-mail address to sign the series with, never made up."""
+    def cfg(env, key):
+        if os.environ.get(env, '').strip():
+            return os.environ[env].strip()
         r = subprocess.run(['git', '-C', repo, 'config', key],
                            capture_output=True, text=True)
-        return r.stdout.strip() or default
-    return (cfg('user.name', 'HEKI developers'),
-            cfg('user.email', 'heki@example.org'))
+        return r.stdout.strip()
+    name = cfg('GIT_AUTHOR_NAME', 'user.name')
+    email = cfg('GIT_AUTHOR_EMAIL', 'user.email')
+    if not name or not email:
+        sys.exit('series: no git identity to sign the patches off with '
+                 f'(user.name {name or "unset"}, user.email '
+                 f'{email or "unset"}). Set yours first:\n'
+                 '  git config --global user.name "Your Name"\n'
+                 '  git config --global user.email you@example.org')
+    return name, email
+
+
+def base_note(base):
+    """What the cover letter says about the base, after the diffstat."""
+    try:
+        with open(os.path.join(base, '.heki-base-source')) as f:
+            source = f.read().strip()
+    except FileNotFoundError:
+        source = ''
+    kind, _, what = source.partition(' ')
+    if kind == 'git' and what:
+        return f'base-commit: {what}\n'
+    version = subprocess.run(['make', '-s', '-C', base, 'kernelversion'],
+                             capture_output=True, text=True).stdout.strip()
+    return (f'base: Linux {version or "7.3"}, '
+            f'{source or "source not recorded"} (no base-commit: not taken '
+            'from a clean git checkout)\n')
 
 
 def base_repo(base, outdir):
@@ -62,7 +94,9 @@ def base_repo(base, outdir):
     work = repo + '.work'
     shutil.rmtree(work, ignore_errors=True)
     subprocess.run(['cp', '-a', base, work], check=True)
-    os.unlink(os.path.join(work, '.heki-base'))
+    for f in ('.heki-base', '.heki-base-source'):
+        if os.path.exists(os.path.join(work, f)):
+            os.unlink(os.path.join(work, f))
     git(work, 'init', '-q', '-b', 'base')
     git(work, 'add', '-A', '-f')
     git(work, '-c', 'user.name=base', '-c', 'user.email=base@localhost',
@@ -84,6 +118,7 @@ def fresh_tree(base_git, path):
 
 def generate(repo, base, outdir):
     repo = os.path.abspath(repo)
+    name, email = identity(repo)
     patches = linux_patches.load_patches(repo)
     overlay = linux_patches.overlay_files(repo, base)
     errors = []
@@ -102,7 +137,6 @@ def generate(repo, base, outdir):
 
     base_git = base_repo(base, outdir)
     work = fresh_tree(base_git, os.path.join(outdir + '.work'))
-    name, email = identity(repo)
     for p in patches:
         for d in p.diffs:
             git(work, 'apply', '--whitespace=error-all', d)
@@ -132,6 +166,11 @@ def generate(repo, base, outdir):
         text = f.read()
     text = text.replace('*** SUBJECT HERE ***', subject.strip())
     text = text.replace('*** BLURB HERE ***', body.strip())
+    # Where git format-patch --base puts it: before the signature.
+    head, sep, sig = text.rpartition('\n-- \n')
+    if not sep:
+        head, sig = text, ''
+    text = head.rstrip('\n') + '\n\n' + base_note(base) + sep[1:] + sig
     with open(cover, 'w') as f:
         f.write(text)
     print(f'  SERIES  {len(patches)} patches + cover letter in {outdir}')
@@ -139,12 +178,12 @@ def generate(repo, base, outdir):
 
 def check(repo, base, outdir, fragments):
     repo = os.path.abspath(repo)
+    name, email = identity(repo)
     here = os.path.dirname(os.path.abspath(__file__))
     fragments = [os.path.abspath(f) for f in fragments]
     base_git = base_repo(base, outdir)
     work = fresh_tree(base_git, os.path.join(outdir + '-check'))
     obj = os.path.abspath(os.path.join(outdir + '-build'))
-    name, email = identity(repo)
     mails = sorted(glob.glob(os.path.join(os.path.abspath(outdir),
                                           '[0-9]*.patch')))[1:]
     failures = 0

@@ -9,14 +9,20 @@
 # pointing at the list. Files are only rewritten when their content
 # changes, so that kbuild stays incremental.
 #
-# Usage: vsm-vtl1-config.sh <template dir> <output dir>
+# CONFIG_INITRAMFS_SOURCE is relative to the VTL1 object directory, where
+# kbuild runs gen_initramfs.sh: it ends up in autoconf.h, which every
+# object includes, and an absolute path there would keep ccache from
+# hitting in another clone.
+#
+# Usage: vsm-vtl1-config.sh <template dir> <output dir> <VTL1 objdir>
 #        writes <output dir>/initramfs.list and <output dir>/initramfs.config
 
 set -euo pipefail
 
 tmpl=$(readlink -f "$1")
-mkdir -p "$2"
+mkdir -p "$2" "$3"
 out=$(readlink -f "$2")
+obj=$(readlink -f "$3")
 
 # Debian's busybox-static package provides /bin/busybox.
 busybox=${BUSYBOX:-/bin/busybox}
@@ -33,5 +39,6 @@ update "$out/initramfs.list"
 # Exactly the line Kconfig stores, so that build-kernel.sh's check that
 # Kconfig kept every fragment option matches it.
 { cat "$tmpl/initramfs.config"
-  printf 'CONFIG_INITRAMFS_SOURCE="%s"\n' "$out/initramfs.list"; } > "$out/initramfs.config.new"
+  printf 'CONFIG_INITRAMFS_SOURCE="%s"\n' \
+	"$(realpath --relative-to="$obj" "$out/initramfs.list")"; } > "$out/initramfs.config.new"
 update "$out/initramfs.config"
