@@ -25,13 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 logs=${OUT:-out}/steps
 mkdir -p "$logs"
 
-duration() {	# <seconds>
-	if [ "$1" -ge 60 ]; then
-		printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
-	else
-		printf '%ds' "$1"
-	fi
-}
+. "$here/check-lib.sh"
 
 # CPU time (user + system) of the finished children so far, in seconds,
 # in $cpu_now. "times" must run in this shell, not in a $(...) subshell.

@@ -5,6 +5,7 @@
 #   $checks, $fails                     counts so far
 #   heki_no_wx <log>                    the guest's heki/permissions shows
 #                                       no frame writable and executable
+#   duration <seconds>                  "1m05s" or "42s"
 
 fails=0 checks=0
 
@@ -21,4 +22,12 @@ check() {	# <description> <command...>
 heki_no_wx() {	# <log>
 	grep -qx 'heki-status: permissions: -wx 0 0' "$1" &&
 		grep -qx 'heki-status: permissions: rwx 0 0' "$1"
+}
+
+duration() {	# <seconds>
+	if [ "$1" -ge 60 ]; then
+		printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+	else
+		printf '%ds' "$1"
+	fi
 }

@@ -19,13 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 logs=${OUT:-out}/check
 mkdir -p "$logs"
 
-duration() {	# <seconds>
-	if [ "$1" -ge 60 ]; then
-		printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
-	else
-		printf '%ds' "$1"
-	fi
-}
+. "$here/check-lib.sh"
 
 t_start=$(date +%s)
 t_build=0
