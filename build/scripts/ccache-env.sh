@@ -2,10 +2,10 @@
 #
 # Sourced by the build scripts: sets $cc to "ccache gcc" when ccache is
 # installed, with the cache under ~/.cache/ccache, room for every kernel
-# (CCACHE_MAXSIZE is raised to HEKI_CCACHE_SIZE when the configured limit
-# is smaller), and, given an object directory, paths made relative to
-# <objdir>/../.. (the clone's out/ for out/linux/<flavour>) so that hits
-# survive a new clone.
+# (CCACHE_MAXSIZE is raised to HEKI_CCACHE_SIZE, default 2G, when the
+# configured limit is smaller), and, given an object directory, paths made
+# relative to <objdir>/../.. (the clone's out/ for out/linux/<flavour>) so
+# that hits survive a new clone.
 #
 # Usage: . ccache-env.sh [<objdir>]
 
@@ -26,13 +26,15 @@ if command -v ccache >/dev/null; then
 	# mm/page_alloc.c and four other large files of the VTL0 kernel).
 	# Kbuild and meson both ask for -MD.
 	export CCACHE_DEPEND=1
-	# A cold make check stores about 1 GB, make series-check and
-	# make kunit more: keep the default 5 GB limit from evicting a
-	# kernel that the next run needs, without lowering a larger one.
-	_want=$(numfmt --from=auto "${HEKI_CCACHE_SIZE:-10G}" 2>/dev/null || echo 0)
+	# A cold make check stores about 0.1 GB (compressed), make kunit
+	# and make series-check a few times that: ccache's default 5 GB
+	# holds it all, but a smaller configured limit would evict a
+	# kernel that the next run needs. Raise such a limit to 2 GB (for
+	# our builds only; a larger or unlimited one stays).
+	_want=$(numfmt --from=auto "${HEKI_CCACHE_SIZE:-2G}" 2>/dev/null || echo 0)
 	_have=$(numfmt --from=auto "$(ccache -k max_size 2>/dev/null)" 2>/dev/null || echo 0)
 	if [ "$_have" -ne 0 ] && [ "$_have" -lt "$_want" ]; then
-		export CCACHE_MAXSIZE=${HEKI_CCACHE_SIZE:-10G}
+		export CCACHE_MAXSIZE=${HEKI_CCACHE_SIZE:-2G}
 	fi
 	unset _want _have
 fi
