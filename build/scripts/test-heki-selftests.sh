@@ -28,6 +28,9 @@ MIN_ATTACKS=14
 MIN_MUST_WORK=6
 # Those plus VTL1 memory, boot-only calls after the seal, malformed calls.
 MIN_VSM_ATTACKS=20
+# Real modules load, run, unload and reload; unsigned and modified ones;
+# modules changed by the loader after layout (text, rodata, reloc).
+MIN_MODULE_TESTS=7
 
 . "$here/check-lib.sh"
 
@@ -57,6 +60,20 @@ all_blocked() {
 		[ "$m" -eq "$k" ] && [ "$k" -ge "$MIN_MUST_WORK" ]
 }
 
+# <log>: every module test passed (what passes depends on the state).
+modules_ok() {
+	local line
+	line=$(grep -a '^heki-selftests: ' "$1" | tail -1)
+	[[ $line =~ ,\ ([0-9]+)/([0-9]+)\ module\ tests\ ok ]] || return 1
+	[ "${BASH_REMATCH[1]}" -eq "${BASH_REMATCH[2]}" ] &&
+		[ "${BASH_REMATCH[2]}" -ge "$MIN_MODULE_TESTS" ]
+}
+
+# <log> <test>: the KTAP result of a module test.
+module_case() {
+	grep -a -q "^ok [0-9]* modules\.$2\$" "$1"
+}
+
 case $mode in
 vsm)
 	log=$logs/vsm-selftests-sealed.log
@@ -69,7 +86,10 @@ vsm)
 		all_blocked "$log"
 	check "sealed: the selftests exit with status 0" \
 		grep -q '^heki-init: heki-selftests exit status 0' "$log"
+	check "sealed: signed modules load, run and unload; VTL1 refuses the unsigned one" \
+		modules_ok "$log"
 	sealed=$(grep -a '^heki-selftests: ' "$log" | tail -1)
+	mods_sealed=$log
 
 	log=$logs/vsm-selftests-off.log
 	check "heki=off: the guest runs the selftests without oops or warning" \
@@ -79,8 +99,20 @@ vsm)
 		all_through "$log" disabled
 	check "heki=off: the selftests exit with status 0" \
 		grep -q '^heki-init: heki-selftests exit status 0' "$log"
+	check "heki=off: the same modules load, the unsigned one too" \
+		modules_ok "$log"
 	off=$(grep -a '^heki-selftests: ' "$log" | tail -1)
 	echo "result: VSM guest sealed: ${sealed#heki-selftests: }; heki=off: ${off#heki-selftests: heki disabled: }"
+	loaded=$(module_case "$mods_sealed" load_run_unload_reload &&
+		module_case "$mods_sealed" uses_exports_of_another && echo 3 || echo 0)
+	refused=0
+	module_case "$mods_sealed" unsigned_module && refused=$((refused + 1))
+	module_case "$mods_sealed" modified_after_signing && refused=$((refused + 1))
+	tamper=$(grep -a -c '^ok [0-9]* tamper\.[a-z]*\.after_layout$' "$mods_sealed")
+	through=$(grep -a -c '^ok [0-9]* tamper\.[a-z]*\.after_layout$' "$log")
+	module_case "$log" unsigned_module && through="$through tampered and the unsigned one" ||
+		through="$through tampered, the unsigned one NOT"
+	echo "result: modules: sealed: $loaded/3 signed modules loaded, run, unloaded and reloaded (deflate on zlib's exports); $refused/2 bad modules refused (unsigned: by VTL1); $tamper/3 changed after layout refused by VTL1; heki=off: $through load"
 	;;
 off)
 	for run in "off:heki=off:disabled" "on::no backend"; do
@@ -93,6 +125,8 @@ off)
 			all_through "$log" "$state"
 		check "heki ${name}: the selftests exit with status 0" \
 			grep -q '^heki-init: heki-selftests exit status 0' "$log"
+		check "heki ${name}: modules load, run and unload, the unsigned one too" \
+			modules_ok "$log"
 	done
 	;;
 *)

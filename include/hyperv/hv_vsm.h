@@ -46,11 +46,11 @@ enum hv_vsm_vtl_call_nr {
 };
 
 /*
- * LVBS functions this secure kernel does not serve (VALIDATE_MODULE,
- * FREE_MODULE_INIT, UNLOAD_MODULE, COPY_SECONDARY_KEY, KEXEC_VALIDATE):
- * -EOPNOTSUPP rather than -EINVAL, so that an LVBS VTL0 can tell.
+ * LVBS functions this secure kernel does not serve (COPY_SECONDARY_KEY,
+ * KEXEC_VALIDATE): -EOPNOTSUPP rather than -EINVAL, so that an LVBS VTL0
+ * can tell.
  */
-#define HV_VSM_LVBS_UNSERVED_FIRST	0x1ffe6
+#define HV_VSM_LVBS_UNSERVED_FIRST	0x1ffe9
 #define HV_VSM_LVBS_UNSERVED_LAST	0x1ffea
 
 /* Byte VTL1 writes into the boot signal page to release a VTL0 CPU. */
@@ -65,7 +65,8 @@ enum hv_vsm_vtl_call_nr {
  * @pa: first byte, page aligned
  * @epa: end (exclusive), page aligned
  * @attributes: HV_VSM_MEM_* bits for PROTECT_MEMORY, an
- *              &enum hv_vsm_kdata_type for LOAD_KDATA
+ *              &enum hv_vsm_kdata_type for LOAD_KDATA, an
+ *              &enum hv_vsm_module_mem for VALIDATE_MODULE
  */
 struct hv_vsm_range {
 	u64 va;
@@ -107,15 +108,79 @@ struct hv_vsm_range_page {
 
 /**
  * enum hv_vsm_kdata_type - What a LOAD_KDATA range holds
+ * @HV_VSM_KDATA_MODULE_CERTS: VTL0's built-in trusted X.509 certificates,
+ *                             DER, one after the other, zero padded
+ * @HV_VSM_KDATA_KERNEL_INFO: a &struct hv_vsm_kernel_info
  * @HV_VSM_KDATA_KERNEL_DATA: VTL0's read-only data (.rodata)
  *
- * The LVBS numbering; the types below 4 (module and revocation
- * certificates, blacklisted hashes, kernel information) come with module
- * validation.
+ * The LVBS numbering; revocation certificates (1) and blacklisted hashes
+ * (2) are not served yet.
  */
 enum hv_vsm_kdata_type {
+	HV_VSM_KDATA_MODULE_CERTS = 0,
+	HV_VSM_KDATA_KERNEL_INFO = 3,
 	HV_VSM_KDATA_KERNEL_DATA = 4,
 };
+
+/**
+ * struct hv_vsm_kernel_info - What VTL1 needs of VTL0 to rebuild modules
+ * @rodata: VTL0 virtual address of the first byte of KERNEL_DATA
+ * @ksymtab: VTL0 virtual address of the export table (struct
+ *           kernel_symbol entries, sorted by name)
+ * @ksymtab_end: its end
+ * @percpu_modules: first per-CPU address VTL0 gives module per-CPU data
+ * @percpu_modules_end: end of that area
+ *
+ * The table, and the names it points to, must lie in KERNEL_DATA.
+ */
+struct hv_vsm_kernel_info {
+	u64 rodata;
+	u64 ksymtab;
+	u64 ksymtab_end;
+	u64 percpu_modules;
+	u64 percpu_modules_end;
+} __packed;
+
+/**
+ * enum hv_vsm_module_mem - What a VALIDATE_MODULE range holds
+ * @HV_VSM_MODULE_TEXT: module text
+ * @HV_VSM_MODULE_DATA: writable data
+ * @HV_VSM_MODULE_RODATA: read-only data
+ * @HV_VSM_MODULE_RO_AFTER_INIT: data read-only once init is done
+ * @HV_VSM_MODULE_INIT_TEXT: init text
+ * @HV_VSM_MODULE_INIT_DATA: init data
+ * @HV_VSM_MODULE_INIT_RODATA: init read-only data
+ * @HV_VSM_MODULE_ELF: the module file as signed, signature appended, zero
+ *                     padded to a page boundary
+ * @HV_VSM_MODULE_LAYOUT: one u64 per section header of the file: the VTL0
+ *                        virtual address of the section (the per-CPU
+ *                        address for the per-CPU section), 0 if not placed
+ * @HV_VSM_MODULE_MEM_TYPES: number of types
+ *
+ * The LVBS numbering (Linux's enum mod_mem_type, then the file); the layout
+ * is ours. Every range carries the VTL0 virtual address of its first byte:
+ * the ranges of one type, in list order, map one contiguous virtual area.
+ */
+enum hv_vsm_module_mem {
+	HV_VSM_MODULE_TEXT,
+	HV_VSM_MODULE_DATA,
+	HV_VSM_MODULE_RODATA,
+	HV_VSM_MODULE_RO_AFTER_INIT,
+	HV_VSM_MODULE_INIT_TEXT,
+	HV_VSM_MODULE_INIT_DATA,
+	HV_VSM_MODULE_INIT_RODATA,
+	HV_VSM_MODULE_ELF,
+	HV_VSM_MODULE_LAYOUT,
+	HV_VSM_MODULE_MEM_TYPES,
+};
+
+/*
+ * Bounds VTL1 enforces on VALIDATE_MODULE: the file, the text and read-only
+ * memory it rebuilds, and the modules it keeps, all in VTL1's reservation.
+ */
+#define HV_VSM_MODULE_MAX_FILE		SZ_4M
+#define HV_VSM_MODULE_MAX_MEM		SZ_8M
+#define HV_VSM_MAX_MODULES		512
 
 /**
  * enum hv_vsm_violation_type - What a violation record is about
@@ -200,6 +265,9 @@ static_assert(offsetof(struct hv_vsm_violation, rip) == 8);
 static_assert(offsetof(struct hv_vsm_violation, addr) == 16);
 static_assert(offsetof(struct hv_vsm_violation, value) == 24);
 static_assert(offsetof(struct hv_vsm_violation, count) == 32);
+static_assert(sizeof(struct hv_vsm_kernel_info) == 40);
+static_assert(offsetof(struct hv_vsm_kernel_info, ksymtab_end) == 16);
+static_assert(offsetof(struct hv_vsm_kernel_info, percpu_modules_end) == 32);
 static_assert(HV_VSM_VIOLATIONS_PER_PAGE == 102);
 
 #endif /* _HYPERV_HV_VSM_H */

@@ -29,6 +29,9 @@ HV_VSM_VTL_CALL(PROTECT_MEMORY, protect_memory, 0x1ffe4, 2,
 		HV_VSM_RULE_BOOT_ONLY)
 HV_VSM_VTL_CALL(LOAD_KDATA, load_kdata, 0x1ffe5, 2,
 		HV_VSM_RULE_BOOT_ONLY | HV_VSM_RULE_ONCE)
+HV_VSM_VTL_CALL(VALIDATE_MODULE, validate_module, 0x1ffe6, 2, 0)
+HV_VSM_VTL_CALL(FREE_MODULE_INIT, free_module_init, 0x1ffe7, 1, 0)
+HV_VSM_VTL_CALL(UNLOAD_MODULE, unload_module, 0x1ffe8, 1, 0)
 HV_VSM_VTL_CALL(READ_VIOLATIONS, read_violations, 0x1fff8, 2, 0)
 
 #undef HV_VSM_VTL_CALL

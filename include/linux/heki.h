@@ -47,11 +47,60 @@ struct heki_range {
 /**
  * enum heki_kdata_type - Kind of kernel data passed to heki_hypervisor.load_kdata
  * @HEKI_KERNEL_DATA: The kernel's read-only data (.rodata).
+ * @HEKI_MODULE_CERTS: The kernel's built-in trusted X.509 certificates, the
+ *                     DER certificates one after the other, padded with
+ *                     zeroes to a page boundary.
  * @HEKI_KDATA_MAX: Number of types.
  */
 enum heki_kdata_type {
 	HEKI_KERNEL_DATA,
+	HEKI_MODULE_CERTS,
 	HEKI_KDATA_MAX,
+};
+
+/**
+ * enum heki_module_mem - What a range of a module validation request holds
+ * @HEKI_MODULE_TEXT: Module text (``MOD_TEXT``).
+ * @HEKI_MODULE_DATA: Writable data (``MOD_DATA``).
+ * @HEKI_MODULE_RODATA: Read-only data (``MOD_RODATA``).
+ * @HEKI_MODULE_RO_AFTER_INIT: Data read-only once init is done
+ *                             (``MOD_RO_AFTER_INIT``).
+ * @HEKI_MODULE_INIT_TEXT: Init text (``MOD_INIT_TEXT``).
+ * @HEKI_MODULE_INIT_DATA: Init data (``MOD_INIT_DATA``).
+ * @HEKI_MODULE_INIT_RODATA: Init read-only data (``MOD_INIT_RODATA``).
+ * @HEKI_MODULE_ELF: The module file as it was signed, signature appended.
+ * @HEKI_MODULE_LAYOUT: Where the loader put each section of the file: one
+ *                      64-bit address per section header, 0 for a section
+ *                      it did not place.
+ * @HEKI_MODULE_MEM_MAX: Number of types.
+ *
+ * The module memory types have the values of &enum mod_mem_type. The
+ * ranges of one type follow each other in the order of their virtual
+ * addresses, which are set for every type.
+ */
+enum heki_module_mem {
+	HEKI_MODULE_TEXT,
+	HEKI_MODULE_DATA,
+	HEKI_MODULE_RODATA,
+	HEKI_MODULE_RO_AFTER_INIT,
+	HEKI_MODULE_INIT_TEXT,
+	HEKI_MODULE_INIT_DATA,
+	HEKI_MODULE_INIT_RODATA,
+	HEKI_MODULE_ELF,
+	HEKI_MODULE_LAYOUT,
+	HEKI_MODULE_MEM_MAX,
+};
+
+/**
+ * struct heki_module_region - Virtually contiguous memory of a module
+ * @base: First byte, page aligned, in vmalloc or module space.
+ * @size: Size in bytes, a multiple of the page size.
+ * @type: An &enum heki_module_mem.
+ */
+struct heki_module_region {
+	const void *base;
+	size_t size;
+	unsigned int type;
 };
 
 /**
@@ -125,6 +174,16 @@ struct heki_violation {
  *               afterwards.
  * @read_violations: Copy up to @max records into @buf; returns how many, or
  *                   -errno.
+ * @validate_module: Authenticate a module laid out in memory (ranges with
+ *                   &enum heki_module_mem attributes: the signed file and
+ *                   every module memory type) and let its text run; on
+ *                   success store a handle for the two operations below
+ *                   in @token. Called after the end of boot only.
+ * @free_module_init: The module's init is done: take execute away from its
+ *                    init text, make its init memory writable so that it
+ *                    can be freed and its ro_after_init data read-only.
+ * @unload_module: The module is going away: no page of it may stay
+ *                 executable, all become writable again for reuse.
  *
  * Every operation may be NULL; the core then reports -EOPNOTSUPP for it.
  * Operations return 0 or a negative errno. The ranges of a request belong
@@ -141,6 +200,10 @@ struct heki_hypervisor {
 			  unsigned long nranges);
 	int (*finish_boot)(void);
 	int (*read_violations)(struct heki_violation *buf, unsigned int max);
+	int (*validate_module)(const struct heki_range *ranges,
+			       unsigned long nranges, u64 *token);
+	int (*free_module_init)(u64 token);
+	int (*unload_module)(u64 token);
 };
 
 /**
@@ -168,6 +231,14 @@ int heki_refuse(unsigned long pfn, unsigned long npages,
 		unsigned long widened, unsigned long site);
 bool heki_enforcing(void);
 bool heki_is_disabled(void);
+int heki_keep_kdata(enum heki_kdata_type type, const void *data,
+		    size_t size);
+bool heki_validates_modules(void);
+int heki_validate_module(const char *name, const void *image, size_t len,
+			 const struct heki_module_region *regions,
+			 unsigned int nregions, u64 *token);
+int heki_free_module_init(const char *name, u64 token);
+int heki_unload_module(const char *name, u64 token);
 
 #else /* !CONFIG_HEKI */
 
@@ -194,7 +265,29 @@ static inline bool heki_is_disabled(void)
 	return true;
 }
 
+static inline int heki_keep_kdata(enum heki_kdata_type type,
+				  const void *data, size_t size)
+{
+	return 0;
+}
+
+static inline bool heki_validates_modules(void)
+{
+	return false;
+}
+
 #endif /* CONFIG_HEKI */
+
+#ifdef CONFIG_HEKI_TEST
+void heki_test_tamper_module(const struct heki_module_region *regions,
+			     unsigned int nregions);
+#else
+static inline void
+heki_test_tamper_module(const struct heki_module_region *regions,
+			unsigned int nregions)
+{
+}
+#endif
 
 #if defined(CONFIG_HEKI) && defined(CONFIG_ARCH_SUPPORTS_HEKI)
 

@@ -75,10 +75,12 @@ size_t heki_counters_bytes(struct heki_counters *c);
  * enum heki_request_type - What the ranges of a request carry
  * @HEKI_REQ_MEMORY: Attributes are HEKI_ATTR_MEM_* bits.
  * @HEKI_REQ_KDATA: Attributes are an &enum heki_kdata_type.
+ * @HEKI_REQ_MODULE: Attributes are an &enum heki_module_mem.
  */
 enum heki_request_type {
 	HEKI_REQ_MEMORY,
 	HEKI_REQ_KDATA,
+	HEKI_REQ_MODULE,
 };
 
 /**
@@ -98,6 +100,8 @@ struct heki_request {
 void heki_request_init(struct heki_request *req, enum heki_request_type type);
 int heki_request_add(struct heki_request *req, unsigned long va,
 		     phys_addr_t pa, phys_addr_t epa, unsigned long attributes);
+int heki_request_add_vmalloc(struct heki_request *req, const void *base,
+			     size_t size, unsigned long attributes);
 void heki_request_free(struct heki_request *req);
 
 /**
@@ -158,6 +162,21 @@ struct heki_seal_stats {
 };
 
 /**
+ * struct heki_module_stats - Modules handled after the end of boot
+ * @validated: Modules the backend accepted.
+ * @refused: Modules the backend refused.
+ * @unloaded: Validated modules whose unload the backend accepted.
+ * @leaked: Init memory or modules kept because the backend refused to
+ *          release them.
+ */
+struct heki_module_stats {
+	unsigned long validated;
+	unsigned long refused;
+	unsigned long unloaded;
+	unsigned long leaked;
+};
+
+/**
  * struct heki_core - State of one HEKI instance
  * @lock: Protects everything below; taken with interrupts disabled because
  *        the page attribute hooks may run in any context.
@@ -174,6 +193,7 @@ struct heki_seal_stats {
  * @nr_sites: Entries used in @sites.
  * @seal: Backend calls made to seal the kernel.
  * @pinned: CPUs whose last lock_regs call succeeded.
+ * @modules: Modules handled after the end of boot.
  */
 struct heki_core {
 	spinlock_t lock;	/* see above */
@@ -190,6 +210,7 @@ struct heki_core {
 	unsigned int nr_sites;
 	struct heki_seal_stats seal;
 	struct cpumask pinned;
+	struct heki_module_stats modules;
 };
 
 /**
@@ -253,6 +274,15 @@ void heki_core_permissions(struct heki_core *core,
 			   struct heki_perm_stats *stats);
 const char *heki_state_name(enum heki_state state);
 unsigned long heki_seal_calls(const struct heki_seal_stats *seal);
+
+/* module.c: modules after the end of boot */
+bool heki_core_validates_modules(struct heki_core *core);
+int heki_core_validate_module(struct heki_core *core, const char *name,
+			      const void *image, size_t len,
+			      const struct heki_module_region *regions,
+			      unsigned int nregions, u64 *token);
+int heki_core_module_op(struct heki_core *core, const char *name, u64 token,
+			bool unload);
 
 /* mm.c: the counters follow the kernel mappings */
 int heki_core_start_tracking(struct heki_core *core);

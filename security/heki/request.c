@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <kunit/visibility.h>
 
 #include "heki.h"
@@ -38,6 +39,8 @@ static bool valid_attributes(const struct heki_request *req,
 {
 	if (req->type == HEKI_REQ_KDATA)
 		return attributes < HEKI_KDATA_MAX;
+	if (req->type == HEKI_REQ_MODULE)
+		return attributes < HEKI_MODULE_MEM_MAX;
 	return attributes && !(attributes & ~HEKI_ATTR_MEM_MASK);
 }
 
@@ -73,7 +76,8 @@ static int grow(struct heki_request *req)
  * @pa: First byte, page aligned.
  * @epa: End (exclusive), page aligned, above @pa.
  * @attributes: HEKI_ATTR_MEM_* bits for a memory request (at least one),
- *              an &enum heki_kdata_type for a kernel data request.
+ *              an &enum heki_kdata_type for a kernel data request, an
+ *              &enum heki_module_mem for a module request.
  *
  * The range is merged into the previous one when it continues it, both
  * physically and virtually, with the same attributes; otherwise it takes a
@@ -113,6 +117,42 @@ int heki_request_add(struct heki_request *req, unsigned long va,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(heki_request_add);
+
+/**
+ * heki_request_add_vmalloc() - Append the page frames of vmalloc memory
+ * @req: Request being built.
+ * @base: First byte, page aligned, in vmalloc or module space.
+ * @size: Size in bytes, a multiple of the page size.
+ * @attributes: As for heki_request_add().
+ *
+ * Adds one range per physically contiguous run of pages. May sleep.
+ *
+ * Return: 0 on success, -EINVAL for a misaligned or empty area or one
+ * outside vmalloc and module space, -EFAULT for a page that is not mapped,
+ * -ENOMEM if the array could not grow.
+ */
+int heki_request_add_vmalloc(struct heki_request *req, const void *base,
+			     size_t size, unsigned long attributes)
+{
+	unsigned long va = (unsigned long)base, end = va + size;
+	int ret;
+
+	if (!PAGE_ALIGNED(va) || !PAGE_ALIGNED(size) || !size ||
+	    !is_vmalloc_or_module_addr(base))
+		return -EINVAL;
+	for (; va < end; va += PAGE_SIZE) {
+		unsigned long pfn = vmalloc_to_pfn((void *)va);
+
+		if (!pfn)
+			return -EFAULT;
+		ret = heki_request_add(req, va, PFN_PHYS(pfn),
+				       PFN_PHYS(pfn + 1), attributes);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(heki_request_add_vmalloc);
 
 /**
  * heki_request_free() - Free the ranges of a request

@@ -17,6 +17,8 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <asm/sections.h>
 #include <kunit/visibility.h>
 
@@ -317,9 +319,52 @@ static int pin_registers(struct heki_core *core)
 	return ret < 0 ? ret : 0;
 }
 
+/* Kernel data kept from boot by heki_keep_kdata(), until the end of boot. */
+static struct {
+	void *data;
+	size_t size;
+} kept_kdata[HEKI_KDATA_MAX];
+
+/**
+ * heki_keep_kdata() - Keep boot-time data for the backend
+ * @type: What it is; not %HEKI_KERNEL_DATA, which HEKI finds itself.
+ * @data: The data, usually in init memory.
+ * @size: Its size in bytes.
+ *
+ * Kernel data the backend must get at the end of boot but which lives in
+ * init memory, such as the built-in certificates, is copied here and sent
+ * with the kernel's read-only data. Does nothing with HEKI disabled.
+ *
+ * Return: 0, -EINVAL for a bad type or no data, -EBUSY if data of this type
+ * is already kept, -ENOMEM.
+ */
+int __init heki_keep_kdata(enum heki_kdata_type type, const void *data,
+			   size_t size)
+{
+	void *copy;
+
+	if (heki_is_disabled())
+		return 0;
+	if (type >= HEKI_KDATA_MAX || type == HEKI_KERNEL_DATA || !size)
+		return -EINVAL;
+	if (kept_kdata[type].data)
+		return -EBUSY;
+	copy = vzalloc(PAGE_ALIGN(size));
+	if (!copy) {
+		pr_err("cannot keep kernel data of type %d: out of memory\n",
+		       type);
+		return -ENOMEM;
+	}
+	memcpy(copy, data, size);
+	kept_kdata[type].data = copy;
+	kept_kdata[type].size = size;
+	return 0;
+}
+
 static int load_kdata(struct heki_core *core)
 {
 	struct heki_request req;
+	unsigned int t;
 	int ret;
 
 	heki_request_init(&req, HEKI_REQ_KDATA);
@@ -327,9 +372,18 @@ static int load_kdata(struct heki_core *core)
 			       __pa_symbol(__start_rodata),
 			       PFN_PHYS(PFN_UP(__pa_symbol(__end_rodata))),
 			       HEKI_KERNEL_DATA);
+	for (t = 0; !ret && t < HEKI_KDATA_MAX; t++)
+		if (kept_kdata[t].data)
+			ret = heki_request_add_vmalloc(&req, kept_kdata[t].data,
+						       PAGE_ALIGN(kept_kdata[t].size),
+						       t);
 	if (!ret)
 		ret = heki_core_load_kdata(core, &req);
 	heki_request_free(&req);
+	for (t = 0; t < HEKI_KDATA_MAX; t++) {
+		vfree(kept_kdata[t].data);
+		kept_kdata[t].data = NULL;
+	}
 	return ret;
 }
 

@@ -26,6 +26,9 @@ long hv_vsm_vtl0_call(enum hv_vsm_vtl_call_nr nr, u64 a1, u64 a2, u64 a3);
 void hv_vsm_vtl0_set_cpu_up(void);
 bool hv_vsm_vtl0_cpu_up(unsigned int cpu);
 
+/* The kernel's export table (see include/asm-generic/vmlinux.lds.h). */
+extern const char __start___ksymtab[], __stop___ksymtab[];
+
 /* vtl0_heki.c */
 int __init hv_vsm_vtl0_heki_register(void);
 #else

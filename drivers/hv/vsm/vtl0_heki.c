@@ -18,7 +18,10 @@
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/sections.h>
 #include <asm/tlbflush.h>
 #include <hyperv/hv_vsm.h>
 
@@ -75,11 +78,32 @@ static int hv_vsm_vtl0_kdata_attr(unsigned long attr, u64 *out)
 {
 	static const u64 types[HEKI_KDATA_MAX] = {
 		[HEKI_KERNEL_DATA] = HV_VSM_KDATA_KERNEL_DATA,
+		[HEKI_MODULE_CERTS] = HV_VSM_KDATA_MODULE_CERTS,
 	};
 
-	if (attr >= ARRAY_SIZE(types) || !types[attr])
+	if (attr >= ARRAY_SIZE(types))
 		return -EINVAL;
 	*out = types[attr];
+	return 0;
+}
+
+/* The kernel information page, sent as is (see hv_vsm_vtl0_load_kdata()). */
+static int hv_vsm_vtl0_raw_attr(unsigned long attr, u64 *out)
+{
+	*out = attr;
+	return 0;
+}
+
+/* An &enum heki_module_mem as an &enum hv_vsm_module_mem: the same. */
+static int hv_vsm_vtl0_module_attr(unsigned long attr, u64 *out)
+{
+	static_assert((int)HEKI_MODULE_ELF == (int)HV_VSM_MODULE_ELF);
+	static_assert((int)HEKI_MODULE_LAYOUT == (int)HV_VSM_MODULE_LAYOUT);
+	static_assert((int)HEKI_MODULE_MEM_MAX == (int)HV_VSM_MODULE_MEM_TYPES);
+
+	if (attr >= HEKI_MODULE_MEM_MAX)
+		return -EINVAL;
+	*out = attr;
 	return 0;
 }
 
@@ -128,11 +152,14 @@ err:
 	return ERR_PTR(ret);
 }
 
-/* A VTL call taking a range list and its number of ranges. */
-static int hv_vsm_vtl0_send_list(enum hv_vsm_vtl_call_nr nr,
-				 const struct heki_range *ranges,
-				 unsigned long nranges,
-				 int (*attr)(unsigned long attr, u64 *out))
+/*
+ * A VTL call taking a range list and its number of ranges. Returns what
+ * VTL1 returned, which is not always an errno.
+ */
+static long hv_vsm_vtl0_send_list(enum hv_vsm_vtl_call_nr nr,
+				  const struct heki_range *ranges,
+				  unsigned long nranges,
+				  int (*attr)(unsigned long attr, u64 *out))
 {
 	struct hv_vsm_range_page *head;
 	long ret;
@@ -154,11 +181,73 @@ static int hv_vsm_vtl0_protect_memory(const struct heki_range *ranges,
 				     nranges, hv_vsm_vtl0_mem_attr);
 }
 
+/*
+ * HEKI's kernel data, translated, plus a page telling VTL1 where the export
+ * tables are in the kernel's read-only data.
+ */
 static int hv_vsm_vtl0_load_kdata(const struct heki_range *ranges,
 				  unsigned long nranges)
 {
-	return hv_vsm_vtl0_send_list(HV_VSM_NR_LOAD_KDATA, ranges,
-				     nranges, hv_vsm_vtl0_kdata_attr);
+	struct hv_vsm_kernel_info *info;
+	struct heki_range *all;
+	unsigned long i;
+	long ret = -ENOMEM;
+
+	all = kcalloc(nranges + 1, sizeof(*all), GFP_KERNEL);
+	info = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!all || !info)
+		goto out;
+	for (i = 0; i < nranges; i++) {
+		u64 type;
+
+		ret = hv_vsm_vtl0_kdata_attr(ranges[i].attributes, &type);
+		if (ret)
+			goto out;
+		all[i] = ranges[i];
+		all[i].attributes = type;
+	}
+	info->rodata = (unsigned long)__start_rodata;
+	info->ksymtab = (unsigned long)__start___ksymtab;
+	info->ksymtab_end = (unsigned long)__stop___ksymtab;
+	/* The first chunk's reserved area follows the static per-CPU data. */
+	info->percpu_modules = (unsigned long)__per_cpu_end;
+	info->percpu_modules_end = info->percpu_modules + PERCPU_MODULE_RESERVE;
+	all[nranges].va = (unsigned long)info;
+	all[nranges].pa = virt_to_phys(info);
+	all[nranges].epa = all[nranges].pa + PAGE_SIZE;
+	all[nranges].attributes = HV_VSM_KDATA_KERNEL_INFO;
+
+	ret = hv_vsm_vtl0_send_list(HV_VSM_NR_LOAD_KDATA, all, nranges + 1,
+				    hv_vsm_vtl0_raw_attr);
+out:
+	free_page((unsigned long)info);
+	kfree(all);
+	return ret;
+}
+
+/* VALIDATE_MODULE returns a token, or a negative errno. */
+static int hv_vsm_vtl0_validate_module(const struct heki_range *ranges,
+				       unsigned long nranges, u64 *token)
+{
+	long ret = hv_vsm_vtl0_send_list(HV_VSM_NR_VALIDATE_MODULE, ranges,
+					 nranges, hv_vsm_vtl0_module_attr);
+
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return -EPROTO;
+	*token = ret;
+	return 0;
+}
+
+static int hv_vsm_vtl0_free_module_init(u64 token)
+{
+	return hv_vsm_vtl0_call(HV_VSM_NR_FREE_MODULE_INIT, token, 0, 0);
+}
+
+static int hv_vsm_vtl0_unload_module(u64 token)
+{
+	return hv_vsm_vtl0_call(HV_VSM_NR_UNLOAD_MODULE, token, 0, 0);
 }
 
 static int hv_vsm_vtl0_finish_boot(void)
@@ -344,6 +433,9 @@ static struct heki_hypervisor hv_vsm_vtl0_heki = {
 	.lock_regs = hv_vsm_vtl0_lock_regs,
 	.protect_memory = hv_vsm_vtl0_protect_memory,
 	.load_kdata = hv_vsm_vtl0_load_kdata,
+	.validate_module = hv_vsm_vtl0_validate_module,
+	.free_module_init = hv_vsm_vtl0_free_module_init,
+	.unload_module = hv_vsm_vtl0_unload_module,
 	.finish_boot = hv_vsm_vtl0_finish_boot,
 	.read_violations = hv_vsm_vtl0_read_violations,
 };

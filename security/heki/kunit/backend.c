@@ -79,6 +79,30 @@ static int test_read_violations(struct heki_violation *buf, unsigned int max)
 	return nr;
 }
 
+static int test_validate_module(const struct heki_range *ranges,
+				unsigned long nranges, u64 *token)
+{
+	int ret = record(HEKI_TEST_VALIDATE_MODULE, ranges, nranges);
+
+	if (!ret)
+		*token = current_backend->token;
+	return ret;
+}
+
+static int test_free_module_init(u64 token)
+{
+	current_backend->calls[HEKI_TEST_FREE_MODULE_INIT]++;
+	current_backend->token = token;
+	return current_backend->ret[HEKI_TEST_FREE_MODULE_INIT];
+}
+
+static int test_unload_module(u64 token)
+{
+	current_backend->calls[HEKI_TEST_UNLOAD_MODULE]++;
+	current_backend->token = token;
+	return current_backend->ret[HEKI_TEST_UNLOAD_MODULE];
+}
+
 /**
  * heki_test_backend_new() - Make the recording backend of a test
  * @test: The running test.
@@ -99,6 +123,9 @@ struct heki_test_backend *heki_test_backend_new(struct kunit *test)
 	b->hv.load_kdata = test_load_kdata;
 	b->hv.finish_boot = test_finish_boot;
 	b->hv.read_violations = test_read_violations;
+	b->hv.validate_module = test_validate_module;
+	b->hv.free_module_init = test_free_module_init;
+	b->hv.unload_module = test_unload_module;
 	current_backend = b;
 	return b;
 }

@@ -15,6 +15,9 @@ enum heki_test_op {
 	HEKI_TEST_LOAD_KDATA,
 	HEKI_TEST_FINISH_BOOT,
 	HEKI_TEST_READ_VIOLATIONS,
+	HEKI_TEST_VALIDATE_MODULE,
+	HEKI_TEST_FREE_MODULE_INIT,
+	HEKI_TEST_UNLOAD_MODULE,
 	HEKI_TEST_NR_OPS,
 };
 
@@ -30,6 +33,8 @@ enum heki_test_op {
  *           physical address and disjoint.
  * @violations: Records returned by read_violations.
  * @nr_violations: Number of records in @violations.
+ * @token: Token validate_module gives; the last token free_module_init or
+ *         unload_module got.
  */
 struct heki_test_backend {
 	struct heki_hypervisor hv;
@@ -41,6 +46,7 @@ struct heki_test_backend {
 	bool ordered;
 	const struct heki_violation *violations;
 	unsigned int nr_violations;
+	u64 token;
 };
 
 struct heki_test_backend *heki_test_backend_new(struct kunit *test);

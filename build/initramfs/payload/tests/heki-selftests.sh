@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the HEKI kselftests (attacks, VTL calls, must-work cases) and print
-# one line that counts them. With the kernel sealed by a backend, an
-# attack passes when it is blocked; with heki=off or without a backend,
-# when it gets through. The VTL call tests count as attacks.
+# Run the HEKI kselftests (attacks, VTL calls, must-work cases, modules)
+# and print one line that counts them. With the kernel sealed by a backend,
+# an attack passes when it is blocked; with heki=off or without a backend,
+# when it gets through. The VTL call tests count as attacks. The module
+# tests expect what the state calls for (a module without its signature is
+# refused only when sealed).
 #
 # Every test of a binary's plan ("1..<n>") that was not skipped counts, and
 # passes only with an "ok" line: a test without a result (the binary
@@ -31,7 +33,7 @@ run() {	# <test> -> its KTAP output; its counts in ok and all
 	fi
 }
 
-for t in attacks_test vtl_calls_test must_work_test; do
+for t in attacks_test vtl_calls_test must_work_test modules_test; do
 	if [ ! -x "$dir/$t" ]; then
 		echo "heki-selftests: $dir/$t missing"
 		exit 1
@@ -47,11 +49,13 @@ run vtl_calls_test
 a_ok=$((a_ok + ok)) a_all=$((a_all + all))
 run must_work_test
 m_ok=$ok m_all=$all
+run modules_test
+mod_ok=$ok mod_all=$all
 
 if [ "$state" = sealed ]; then
 	what="blocked $a_ok/$a_all attacks"
 else
 	what="heki ${state:-absent}: $a_ok/$a_all attacks got through"
 fi
-echo "heki-selftests: $what, $m_ok/$m_all must-work cases ok, $skips skipped"
+echo "heki-selftests: $what, $m_ok/$m_all must-work cases ok, $mod_ok/$mod_all module tests ok, $skips skipped"
 exit $status

@@ -368,10 +368,29 @@ static void kdata_unknown_type(struct req *r)
 	kdata_type(r, HV_VSM_KDATA_KERNEL_DATA + 1);
 }
 
-/* An LVBS type this VTL1 does not take yet. */
+/* An LVBS type this VTL1 does not take yet (revocation certificates). */
 static void kdata_lvbs_type(struct req *r)
 {
-	kdata_type(r, 0);
+	kdata_type(r, 1);
+}
+
+/* Certificates that are only zeroes (the victim pages are zeroed). */
+static void kdata_no_certs(struct req *r)
+{
+	kdata_type(r, HV_VSM_KDATA_MODULE_CERTS);
+}
+
+/* Certificates that do not start with a DER sequence. */
+static void kdata_bad_certs(struct req *r)
+{
+	kdata_type(r, HV_VSM_KDATA_MODULE_CERTS);
+	memset(phys_to_virt(vpa(1)), 0x5a, 8);
+}
+
+/* Kernel information without the read-only data it points into. */
+static void kdata_info_alone(struct req *r)
+{
+	kdata_type(r, HV_VSM_KDATA_KERNEL_INFO);
 }
 
 static const struct vsm_case malformed[] = {
@@ -403,6 +422,9 @@ static const struct vsm_case malformed[] = {
 	{ "function_above_32_bits", -EINVAL, 1, function_above_32_bits },
 	{ "kdata_unknown_type", -EINVAL, 1, kdata_unknown_type },
 	{ "kdata_lvbs_type", -EINVAL, 1, kdata_lvbs_type },
+	{ "kdata_no_certs", -ENOKEY, 1, kdata_no_certs },
+	{ "kdata_bad_certs", -EBADMSG, 1, kdata_bad_certs },
+	{ "kdata_info_alone", -EINVAL, 1, kdata_info_alone },
 };
 
 /* Valid requests, for the calls of the table that take arguments. */

@@ -28,6 +28,8 @@
 
 /* The kernel data types VTL1 keeps, in the order of hv_vsm_vtl1_kdata_types. */
 static const u64 hv_vsm_vtl1_kdata_types[] = {
+	HV_VSM_KDATA_MODULE_CERTS,
+	HV_VSM_KDATA_KERNEL_INFO,
 	HV_VSM_KDATA_KERNEL_DATA,
 };
 
@@ -174,15 +176,23 @@ static int hv_vsm_vtl1_check_ranges(const struct hv_vsm_range *ranges, u64 n,
 	return ret;
 }
 
-/*
- * Copy the chain starting at @head into a VTL1 array of @nranges ranges
- * and check the copy, with @check_attr for the attributes. The chain must
- * hold exactly @nranges ranges, in at most HV_VSM_MAX_LIST_PAGES distinct
- * pages.
+/**
+ * hv_vsm_vtl1_copy_list() - Copy and check a range list of VTL0
+ * @head: GPA of the first list page
+ * @nranges: number of ranges VTL0 announces
+ * @check_attr: checks the attributes of a range, returns 0 or an errno
+ * @out: where the copy goes, to be freed with kvfree()
+ *
+ * The chain must hold exactly @nranges ranges, in at most
+ * HV_VSM_MAX_LIST_PAGES distinct pages; every range must be VTL0 RAM, and
+ * no two may overlap.
+ *
+ * Return: 0; -EINVAL, -E2BIG, -ELOOP for a malformed chain; -EEXIST for
+ * overlapping ranges; an errno of hv_vsm_vtl1_check_vtl0_range() or
+ * @check_attr; -ENOMEM.
  */
-static int hv_vsm_vtl1_copy_list(u64 head, u64 nranges,
-				 int (*check_attr)(u64 attr),
-				 struct hv_vsm_range **out)
+int hv_vsm_vtl1_copy_list(u64 head, u64 nranges, int (*check_attr)(u64 attr),
+			  struct hv_vsm_range **out)
 {
 	struct hv_vsm_range_page *hdr;
 	struct hv_vsm_range *ranges;
@@ -378,7 +388,15 @@ static int hv_vsm_vtl1_check_kdata_attr(u64 attr)
 	return i < 0 ? i : 0;
 }
 
-static int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa)
+/**
+ * hv_vsm_vtl1_copy_in() - Copy checked VTL0 pages into VTL1
+ * @dst: where to, @epa - @pa bytes
+ * @pa: first page, accepted by hv_vsm_vtl1_check_vtl0_range()
+ * @epa: end of the pages
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa)
 {
 	for (; pa < epa; pa += PAGE_SIZE, dst += PAGE_SIZE) {
 		void *va = hv_vsm_vtl1_map_vtl0_page(pa);
@@ -391,6 +409,35 @@ static int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa)
 	return 0;
 }
 
+/*
+ * Set up what module validation needs from the kernel data: VTL0's export
+ * tables (kernel information and read-only data go together) and the keyring
+ * of its certificates, last since it cannot be undone.
+ */
+static int hv_vsm_vtl1_use_kdata(const struct hv_vsm_vtl1_kdata *kdata)
+{
+	const struct hv_vsm_vtl1_kdata *certs, *info, *rodata;
+	int ret;
+
+	certs = &kdata[hv_vsm_vtl1_kdata_index(HV_VSM_KDATA_MODULE_CERTS)];
+	info = &kdata[hv_vsm_vtl1_kdata_index(HV_VSM_KDATA_KERNEL_INFO)];
+	rodata = &kdata[hv_vsm_vtl1_kdata_index(HV_VSM_KDATA_KERNEL_DATA)];
+	if (!info->data != !rodata->data)
+		return -EINVAL;
+	if (info->data) {
+		if (info->size < sizeof(struct hv_vsm_kernel_info))
+			return -EINVAL;
+		ret = hv_vsm_vtl1_ksyms_init(info->data, rodata->data,
+					     rodata->size);
+		if (ret)
+			return ret;
+	}
+	ret = certs->data ? hv_vsm_vtl1_keys_load(certs->data, certs->size) : 0;
+	if (ret)
+		hv_vsm_vtl1_ksyms_init(NULL, NULL, 0);
+	return ret;
+}
+
 /**
  * hv_vsm_vtl1_load_kdata() - LOAD_KDATA
  * @head_pa: GPA of the first list page
@@ -398,13 +445,16 @@ static int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa)
  * @unused: 0
  *
  * Copies each kind of kernel data (the ranges of one type, in list order)
- * into VTL1, where it stays for the checks that need it. The dispatcher
- * accepts it once.
+ * into VTL1, where it stays for the checks that need it, and sets up module
+ * validation with it: VTL0's export tables, found through the kernel
+ * information in the read-only data, and a keyring of VTL0's certificates.
+ * The dispatcher accepts it once.
  *
  * Context: the VTL call dispatcher, state lock held.
- * Return: 0, -E2BIG if the data exceeds HV_VSM_KDATA_MAX_SIZE, or the
- * errno of the first invalid part of the request; nothing is kept on
- * error.
+ * Return: 0, -E2BIG if the data exceeds HV_VSM_KDATA_MAX_SIZE, -EINVAL for
+ * kernel information without read-only data or the reverse, or export
+ * tables outside it, the errno of hv_vsm_vtl1_keys_load(), or the errno of
+ * the first invalid part of the request; nothing is kept on error.
  */
 long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused)
 {
@@ -445,6 +495,8 @@ long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused)
 					  ranges[i].epa);
 		off[t] += ranges[i].epa - ranges[i].pa;
 	}
+	if (!ret)
+		ret = hv_vsm_vtl1_use_kdata(kdata);
 	if (!ret)
 		memcpy(hv_vsm_vtl1_kdata, kdata, sizeof(kdata));
 out:

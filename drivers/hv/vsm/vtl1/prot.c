@@ -177,6 +177,26 @@ static unsigned int hv_vsm_vtl1_find_run(u64 pfn)
 }
 
 /**
+ * hv_vsm_vtl1_vtl0_mask() - What VTL0 may do with a page
+ * @pfn: the page
+ *
+ * Context: a VTL call handler, with the dispatcher's state lock held.
+ * Return: the HV_MAP_GPA_* mask of the record for @pfn; 0 if the record is
+ * no longer exact.
+ */
+u32 hv_vsm_vtl1_vtl0_mask(u64 pfn)
+{
+	unsigned int i;
+
+	if (hv_vsm_vtl1_prot_unknown)
+		return 0;
+	i = hv_vsm_vtl1_find_run(pfn);
+	if (i < hv_vsm_vtl1_nr_prot && hv_vsm_vtl1_prot[i].start <= pfn)
+		return hv_vsm_vtl1_prot[i].mask;
+	return HV_VSM_DEFAULT_MASK;
+}
+
+/**
  * hv_vsm_vtl1_vtl0_writable() - Whether VTL0 may write a page itself
  * @pfn: the page
  *
@@ -189,14 +209,7 @@ static unsigned int hv_vsm_vtl1_find_run(u64 pfn)
  */
 bool hv_vsm_vtl1_vtl0_writable(u64 pfn)
 {
-	unsigned int i;
-
-	if (hv_vsm_vtl1_prot_unknown)
-		return false;
-	i = hv_vsm_vtl1_find_run(pfn);
-	if (i < hv_vsm_vtl1_nr_prot && hv_vsm_vtl1_prot[i].start <= pfn)
-		return hv_vsm_vtl1_prot[i].mask & HV_MAP_GPA_WRITABLE;
-	return HV_VSM_DEFAULT_MASK & HV_MAP_GPA_WRITABLE;
+	return hv_vsm_vtl1_vtl0_mask(pfn) & HV_MAP_GPA_WRITABLE;
 }
 
 /*

@@ -32,6 +32,35 @@ struct hv_vsm_vtl1_prot_run {
 	u32 mask;
 };
 
+/**
+ * struct hv_vsm_vtl1_mod_mem - One type of a VALIDATE_MODULE request
+ * @va: VTL0 virtual address of the first byte
+ * @size: size in bytes
+ * @ranges: its ranges, in virtual address order
+ * @nranges: entries of @ranges
+ * @expected: for text and read-only types, what VTL1 rebuilt, at @va
+ */
+struct hv_vsm_vtl1_mod_mem {
+	u64 va;
+	u64 size;
+	const struct hv_vsm_range *ranges;
+	unsigned int nranges;
+	void *expected;
+};
+
+/**
+ * struct hv_vsm_vtl1_exports - Symbols a validated module exports
+ * @n: entries of @sym
+ * @sym: name and VTL0 address of each, the names stored after the array
+ */
+struct hv_vsm_vtl1_exports {
+	size_t n;
+	struct {
+		const char *name;
+		u64 value;
+	} sym[] __counted_by(n);
+};
+
 /* dispatch.c */
 long hv_vsm_vtl1_dispatch(const u64 *regs);
 
@@ -46,13 +75,39 @@ int hv_vsm_vtl1_check_vtl0_range(phys_addr_t pa, phys_addr_t epa);
 void *hv_vsm_vtl1_map_vtl0_page(phys_addr_t pa);
 void *hv_vsm_vtl1_map_vtl0_pfn(u64 pfn);
 void hv_vsm_vtl1_unmap_vtl0_page(void *va);
+int hv_vsm_vtl1_copy_list(u64 head, u64 nranges, int (*check_attr)(u64 attr),
+			  struct hv_vsm_range **out);
+int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa);
 long hv_vsm_vtl1_protect_memory(u64 head_pa, u64 nranges, u64 unused);
 long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused);
 
 /* prot.c */
 int hv_vsm_vtl1_enable_protections(void);
 int hv_vsm_vtl1_set_protections(struct hv_vsm_vtl1_prot_run *runs, unsigned int n);
+u32 hv_vsm_vtl1_vtl0_mask(u64 pfn);
 bool hv_vsm_vtl1_vtl0_writable(u64 pfn);
+
+/* keys.c */
+int hv_vsm_vtl1_keys_load(const void *certs, size_t size);
+int hv_vsm_vtl1_verify_module(const void *file, size_t size, size_t *len);
+
+/* ksyms.c */
+int hv_vsm_vtl1_ksyms_init(const struct hv_vsm_kernel_info *info,
+			   const void *rodata, size_t size);
+int hv_vsm_vtl1_ksym_lookup(const char *name, u64 *value);
+bool hv_vsm_vtl1_percpu_ok(u64 va, u64 size);
+
+/* module_rebuild.c */
+int hv_vsm_vtl1_module_rebuild(const void *elf, size_t len, const u64 *layout,
+			       size_t nlayout, struct hv_vsm_vtl1_mod_mem *mem,
+			       struct hv_vsm_vtl1_exports **exports);
+void hv_vsm_vtl1_rebuild_free(struct hv_vsm_vtl1_mod_mem *mem);
+
+/* module.c: VTL call handlers */
+long hv_vsm_vtl1_validate_module(u64 head_pa, u64 nranges, u64 unused);
+long hv_vsm_vtl1_free_module_init(u64 token, u64 a2, u64 a3);
+long hv_vsm_vtl1_unload_module(u64 token, u64 a2, u64 a3);
+int hv_vsm_vtl1_module_sym_lookup(const char *name, u64 *value);
 
 /* regs.c */
 long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3);
