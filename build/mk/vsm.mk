@@ -11,6 +11,8 @@
 #   make check-vsm-boot the boot checks of that guest (in make check)
 #   make bench-vsm      time to init with HEKI and VTL1 vs heki=off, and
 #                       the VTL calls and ranges of the seal
+#   make bench-modules  module load/unload time with HEKI and VTL1 vs
+#                       heki=off, and the VTL calls per load
 #
 # There is one VTL0 kernel, $(OUT)/linux/vtl0: the VSM backend and its VTL
 # call tests are part of it. Under stock QEMU there is no Hyper-V, so the
@@ -70,6 +72,14 @@ bench-vsm: qemu initramfs-vsm
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
 		bench/vsm-init.sh $(VSM_KERNEL) $(VSM_INITRD) \
 		$(BENCH_VSM_ROUNDS) $(BENCH_VSM_CPUS)
+
+# Module load and unload time with HEKI and VTL1 vs heki=off, per module,
+# and the VTL calls per load.
+BENCH_MODULES_CYCLES ?= 20
+.PHONY: bench-modules
+bench-modules: qemu initramfs-vsm
+	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
+		bench/modules.sh $(VSM_KERNEL) $(VSM_INITRD) $(BENCH_MODULES_CYCLES)
 
 # ---------------------------------------------------------------- checks
 

@@ -28,9 +28,10 @@ MIN_ATTACKS=14
 MIN_MUST_WORK=6
 # Those plus VTL1 memory, boot-only calls after the seal, malformed calls.
 MIN_VSM_ATTACKS=20
-# Real modules load, run, unload and reload; unsigned and modified ones;
-# modules changed by the loader after layout (text, rodata, reloc).
-MIN_MODULE_TESTS=7
+# Real modules load, run, unload and reload (also 600 times, and from two
+# processes at once); unsigned and modified ones; modules changed by the
+# loader after layout (text, rodata, reloc).
+MIN_MODULE_TESTS=9
 
 . "$here/check-lib.sh"
 
@@ -105,6 +106,8 @@ vsm)
 	echo "result: VSM guest sealed: ${sealed#heki-selftests: }; heki=off: ${off#heki-selftests: heki disabled: }"
 	loaded=$(module_case "$mods_sealed" load_run_unload_reload &&
 		module_case "$mods_sealed" uses_exports_of_another && echo 3 || echo 0)
+	cycles=$(module_case "$mods_sealed" many_cycles && echo 600 || echo "NOT 600")
+	parallel=$(module_case "$mods_sealed" parallel_loads && echo "in parallel" || echo "NOT in parallel")
 	refused=0
 	module_case "$mods_sealed" unsigned_module && refused=$((refused + 1))
 	module_case "$mods_sealed" modified_after_signing && refused=$((refused + 1))
@@ -112,7 +115,7 @@ vsm)
 	through=$(grep -a -c '^ok [0-9]* tamper\.[a-z]*\.after_layout$' "$log")
 	module_case "$log" unsigned_module && through="$through tampered and the unsigned one" ||
 		through="$through tampered, the unsigned one NOT"
-	echo "result: modules: sealed: $loaded/3 signed modules loaded, run, unloaded and reloaded (deflate on zlib's exports); $refused/2 bad modules refused (unsigned: by VTL1); $tamper/3 changed after layout refused by VTL1; heki=off: $through load"
+	echo "result: modules: sealed: $loaded/3 signed modules loaded, run, unloaded and reloaded (deflate on zlib's exports), $cycles load/unload cycles, 2 modules $parallel; $refused/2 bad modules refused (unsigned: by VTL1); $tamper/3 changed after layout refused by VTL1; heki=off: $through load"
 	;;
 off)
 	for run in "off:heki=off:disabled" "on::no backend"; do

@@ -358,6 +358,7 @@ void heki_core_snapshot(struct heki_core *core, struct heki_snapshot *snap)
 	snap->underflows = c->underflows;
 	snap->refused = core->refused;
 	snap->seal = core->seal;
+	snap->modules = core->modules;
 	cpumask_copy(&snap->pinned, &core->pinned);
 	spin_unlock_irq(&core->lock);
 }

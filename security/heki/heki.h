@@ -165,6 +165,7 @@ struct heki_seal_stats {
  * struct heki_module_stats - Modules handled after the end of boot
  * @validated: Modules the backend accepted.
  * @refused: Modules the backend refused.
+ * @init_freed: Validated modules whose init memory the backend released.
  * @unloaded: Validated modules whose unload the backend accepted.
  * @leaked: Init memory or modules kept because the backend refused to
  *          release them.
@@ -172,6 +173,7 @@ struct heki_seal_stats {
 struct heki_module_stats {
 	unsigned long validated;
 	unsigned long refused;
+	unsigned long init_freed;
 	unsigned long unloaded;
 	unsigned long leaked;
 };
@@ -227,6 +229,7 @@ struct heki_core {
  * @refused: Changes refused because they widened an immutable span.
  * @seal: Backend calls made to seal the kernel.
  * @pinned: CPUs whose last lock_regs call succeeded.
+ * @modules: Modules handled after the end of boot.
  */
 struct heki_snapshot {
 	enum heki_state state;
@@ -240,6 +243,7 @@ struct heki_snapshot {
 	unsigned long refused;
 	struct heki_seal_stats seal;
 	struct cpumask pinned;
+	struct heki_module_stats modules;
 };
 
 /**

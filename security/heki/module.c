@@ -212,6 +212,8 @@ int heki_core_module_op(struct heki_core *core, const char *name, u64 token,
 		core->modules.leaked++;
 	else if (unload)
 		core->modules.unloaded++;
+	else
+		core->modules.init_freed++;
 	spin_unlock_irq(&core->lock);
 	if (ret)
 		pr_err("module %s: %s refused by %s (%d): its memory is kept\n",

@@ -125,6 +125,22 @@ static int seal_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(seal);
 
+static int modules_show(struct seq_file *m, void *v)
+{
+	struct heki_snapshot *snap = snapshot();
+
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(m, "validated %lu\n", snap->modules.validated);
+	seq_printf(m, "refused %lu\n", snap->modules.refused);
+	seq_printf(m, "init_freed %lu\n", snap->modules.init_freed);
+	seq_printf(m, "unloaded %lu\n", snap->modules.unloaded);
+	seq_printf(m, "kept %lu\n", snap->modules.leaked);
+	kfree(snap);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(modules);
+
 static int pinned_show(struct seq_file *m, void *v)
 {
 	struct heki_snapshot *snap = snapshot();
@@ -191,6 +207,7 @@ static const struct {
 	{ "refused", &refused_fops },
 	{ "violations", &violations_fops },
 	{ "seal", &seal_fops },
+	{ "modules", &modules_fops },
 	{ "pinned", &pinned_fops },
 };
 

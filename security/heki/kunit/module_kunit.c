@@ -146,6 +146,7 @@ static void heki_module_release(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->b->calls[HEKI_TEST_UNLOAD_MODULE], 1);
 	KUNIT_EXPECT_EQ(test, ctx->b->token, 8);
 	KUNIT_EXPECT_EQ(test, ctx->core.modules.unloaded, 1);
+	KUNIT_EXPECT_EQ(test, ctx->core.modules.init_freed, 1);
 
 	ctx->b->ret[HEKI_TEST_UNLOAD_MODULE] = -ENOENT;
 	KUNIT_EXPECT_EQ(test, heki_core_module_op(&ctx->core, "m", 8, true),

@@ -498,9 +498,55 @@ static void read_violations_to_rodata(struct req *r)
 	r->a2 = 1;
 }
 
+/* A token VTL1 never gave: the module calls change nothing. */
+static void free_module_init_unknown(struct req *r)
+{
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_FREE_MODULE_INIT);
+	r->a1 = 1;
+}
+
+static void unload_module_unknown(struct req *r)
+{
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_UNLOAD_MODULE);
+	r->a1 = 1;
+}
+
+/* Module text without the signed file or the layout. */
+static void validate_module_no_file(struct req *r)
+{
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_VALIDATE_MODULE);
+	r->pages[0]->ranges[0] = (struct hv_vsm_range){
+		.va = MODULES_VADDR, .pa = vpa(0), .epa = vpa(1),
+		.attributes = HV_VSM_MODULE_TEXT,
+	};
+	r->pages[0]->nranges = 1;
+	r->a1 = __pa(r->pages[0]);
+	r->a2 = 1;
+}
+
+/* A file of zeroes, which carries no signature. */
+static void validate_module_unsigned(struct req *r)
+{
+	validate_module_no_file(r);
+	r->pages[0]->ranges[1] = (struct hv_vsm_range){
+		.va = 0, .pa = vpa(1), .epa = vpa(2),
+		.attributes = HV_VSM_MODULE_ELF,
+	};
+	r->pages[0]->ranges[2] = (struct hv_vsm_range){
+		.va = 0, .pa = vpa(2), .epa = vpa(3),
+		.attributes = HV_VSM_MODULE_LAYOUT,
+	};
+	r->pages[0]->nranges = 3;
+	r->a2 = 3;
+}
+
 static const struct vsm_case after_boot_cases[] = {
 	{ "unknown_function", -EINVAL, 1, unknown_function },
 	{ "read_violations_to_rodata", -EACCES, 1, read_violations_to_rodata },
+	{ "free_module_init_unknown", -ENOENT, 1, free_module_init_unknown },
+	{ "unload_module_unknown", -ENOENT, 1, unload_module_unknown },
+	{ "validate_module_no_file", -EINVAL, 1, validate_module_no_file },
+	{ "validate_module_unsigned", -ENODATA, 1, validate_module_unsigned },
 };
 
 /* VTL1 runs on this CPU's virtual processor. */

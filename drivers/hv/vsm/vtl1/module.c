@@ -197,19 +197,30 @@ static int hv_vsm_vtl1_check_pages(const struct hv_vsm_vtl1_mod_mem *mem)
 	return 0;
 }
 
-/* The runs of a module's memory, @runs[i].mask set to its type. */
+/*
+ * The runs of a module's memory, @runs[i].mask set to its type, physically
+ * adjacent ranges of a type merged; without @runs, only counted.
+ */
 static unsigned int hv_vsm_vtl1_runs(const struct hv_vsm_vtl1_mod_mem *mem,
 				     struct hv_vsm_vtl1_prot_run *runs)
 {
+	struct hv_vsm_vtl1_prot_run last = {};
 	unsigned int t, i, n = 0;
 
 	for (t = 0; t < HV_VSM_MODULE_ELF; t++) {
-		for (i = 0; i < mem[t].nranges; i++, n++) {
-			if (!runs)
-				continue;
-			runs[n].start = PHYS_PFN(mem[t].ranges[i].pa);
-			runs[n].end = PHYS_PFN(mem[t].ranges[i].epa);
-			runs[n].mask = t;
+		for (i = 0; i < mem[t].nranges; i++) {
+			u64 start = PHYS_PFN(mem[t].ranges[i].pa);
+
+			if (n && last.mask == t && last.end == start) {
+				last.end = PHYS_PFN(mem[t].ranges[i].epa);
+			} else {
+				last.start = start;
+				last.end = PHYS_PFN(mem[t].ranges[i].epa);
+				last.mask = t;
+				n++;
+			}
+			if (runs)
+				runs[n - 1] = last;
 		}
 	}
 	return n;
@@ -242,19 +253,26 @@ static int hv_vsm_vtl1_protect_runs(const struct hv_vsm_vtl1_prot_run *runs,
 	return ret;
 }
 
-/* At validation: text executable, read-only memory read-only. */
-static u32 hv_vsm_vtl1_validated_mask(u32 type)
+/* Before the comparison: text and read-only memory read-only. */
+static u32 hv_vsm_vtl1_frozen_mask(u32 type)
 {
 	switch (type) {
 	case HV_VSM_MODULE_TEXT:
 	case HV_VSM_MODULE_INIT_TEXT:
-		return HV_VSM_TEXT_MASK;
 	case HV_VSM_MODULE_RODATA:
 	case HV_VSM_MODULE_INIT_RODATA:
 		return HV_VSM_RO_MASK;
 	default:
 		return 0;
 	}
+}
+
+/* Once it matched: text executable. */
+static u32 hv_vsm_vtl1_validated_mask(u32 type)
+{
+	if (type == HV_VSM_MODULE_TEXT || type == HV_VSM_MODULE_INIT_TEXT)
+		return HV_VSM_TEXT_MASK;
+	return 0;
 }
 
 /* After a refusal, and at unload: everything writable data again. */
@@ -294,8 +312,8 @@ static bool hv_vsm_vtl1_matches(const struct hv_vsm_vtl1_mod_mem *mem)
 					       PAGE_SIZE);
 				hv_vsm_vtl1_unmap_vtl0_page(va);
 				if (!same) {
-					pr_info("module validation: %#llx differs from the signed file\n",
-						mem[t].va + off);
+					pr_info_ratelimited("module validation: %#llx differs from the signed file\n",
+							    mem[t].va + off);
 					return false;
 				}
 			}
@@ -304,21 +322,28 @@ static bool hv_vsm_vtl1_matches(const struct hv_vsm_vtl1_mod_mem *mem)
 	return true;
 }
 
-/* Take write access away, compare, and make the text executable. */
+/*
+ * Take write access away, compare, and only then make the text executable:
+ * nothing VTL0 could still change, or that differs, is ever executable.
+ * If giving the pages back fails, they stay read-only and not executable.
+ */
 static int hv_vsm_vtl1_enforce(struct hv_vsm_vtl1_mod_mem *mem,
 			       struct hv_vsm_vtl1_module *mod)
 {
 	int ret;
 
 	ret = hv_vsm_vtl1_protect_runs(mod->runs, mod->nr_runs,
-				       hv_vsm_vtl1_validated_mask);
+				       hv_vsm_vtl1_frozen_mask);
 	if (ret)
 		return ret;
-	if (hv_vsm_vtl1_matches(mem))
-		return 0;
-	ret = hv_vsm_vtl1_protect_runs(mod->runs, mod->nr_runs,
-				       hv_vsm_vtl1_data_mask);
-	return ret ?: -EPERM;
+	ret = hv_vsm_vtl1_matches(mem) ? 0 : -EPERM;
+	if (!ret)
+		ret = hv_vsm_vtl1_protect_runs(mod->runs, mod->nr_runs,
+					       hv_vsm_vtl1_validated_mask);
+	if (ret)
+		hv_vsm_vtl1_protect_runs(mod->runs, mod->nr_runs,
+					 hv_vsm_vtl1_data_mask);
+	return ret;
 }
 
 /* A token VTL0 cannot guess, never given twice. */

@@ -23,6 +23,7 @@
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
+#include <linux/cpufeature.h>
 #include <linux/elf.h>
 #include <linux/err.h>
 #include <linux/errno.h>
@@ -32,11 +33,9 @@
 #include <linux/overflow.h>
 #include <linux/pgtable.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <asm/alternative.h>
-#include <asm/cpufeature.h>
 #include <asm/extable.h>
 
 #include "vtl1.h"
@@ -60,7 +59,7 @@ static const char *const hv_vsm_vtl1_unsupported[] = {
 /* Log why a module is refused; -EPERM. */
 static int hv_vsm_vtl1_refuse(const char *what, const char *why)
 {
-	pr_info("module refused: %s: %s\n", what, why);
+	pr_info_ratelimited("module refused: %s: %s\n", what, why);
 	return -EPERM;
 }
 
@@ -149,28 +148,6 @@ static int hv_vsm_vtl1_check_elf(struct hv_vsm_vtl1_rebuild *rb)
 	return rb->sechdrs ? 0 : -ENOMEM;
 }
 
-/* The module memory types a section of these flags and name may go to. */
-static void hv_vsm_vtl1_section_types(u64 flags, const char *name,
-				      int types[2])
-{
-	bool init = strstarts(name, ".init");
-	bool exit = strstarts(name, ".exit");
-
-	if (flags & SHF_EXECINSTR) {
-		types[0] = init ? HV_VSM_MODULE_INIT_TEXT : HV_VSM_MODULE_TEXT;
-		types[1] = exit ? HV_VSM_MODULE_INIT_TEXT : -1;
-	} else if (!(flags & SHF_WRITE)) {
-		types[0] = init ? HV_VSM_MODULE_INIT_RODATA : HV_VSM_MODULE_RODATA;
-		types[1] = exit ? HV_VSM_MODULE_INIT_RODATA : -1;
-	} else if (!strcmp(name, ".data..ro_after_init")) {
-		types[0] = HV_VSM_MODULE_RO_AFTER_INIT;
-		types[1] = -1;
-	} else {
-		types[0] = init ? HV_VSM_MODULE_INIT_DATA : HV_VSM_MODULE_DATA;
-		types[1] = exit ? HV_VSM_MODULE_INIT_DATA : -1;
-	}
-}
-
 static bool hv_vsm_vtl1_in_mem(const struct hv_vsm_vtl1_mod_mem *mem, u64 va,
 			       u64 size)
 {
@@ -200,94 +177,151 @@ static bool hv_vsm_vtl1_kallsyms_copy(const struct hv_vsm_vtl1_rebuild *rb,
 		hv_vsm_vtl1_in_mem(&rb->mem[HV_VSM_MODULE_DATA], va, s->sh_size));
 }
 
-struct hv_vsm_vtl1_placed {
-	u64 va;
-	u64 end;
+/* Sections VTL0's loader makes read-only after init (strict_rwx.c). */
+static const char *const hv_vsm_vtl1_ro_after_init[] = {
+	".data..ro_after_init", "__jump_table", ".static_call_sites",
 };
 
-static int hv_vsm_vtl1_cmp_placed(const void *a, const void *b)
+/*
+ * The offset in its module memory type of each section the loader places,
+ * computed as VTL0's __layout_sections() does it (x86 has no small data
+ * and prepends nothing; a kernel with module unloading keeps .exit
+ * sections in the core): sections by kind, text first, in file order, each
+ * aligned. VTL0 only chooses where each memory type starts. -1 in @type
+ * for a section not placed.
+ */
+static int hv_vsm_vtl1_layout(const struct hv_vsm_vtl1_rebuild *rb,
+			      const u64 *flags, int *type, u64 *offset)
 {
-	const struct hv_vsm_vtl1_placed *pa = a, *pb = b;
+	static const u64 masks[][2] = {
+		{ SHF_EXECINSTR | SHF_ALLOC, 0 },
+		{ SHF_ALLOC, SHF_WRITE },
+		{ SHF_RO_AFTER_INIT | SHF_ALLOC, 0 },
+		{ SHF_WRITE | SHF_ALLOC, 0 },
+	};
+	static const int core_type[] = {
+		HV_VSM_MODULE_TEXT, HV_VSM_MODULE_RODATA,
+		HV_VSM_MODULE_RO_AFTER_INIT, HV_VSM_MODULE_DATA,
+	};
+	static const int init_type[] = {
+		HV_VSM_MODULE_INIT_TEXT, HV_VSM_MODULE_INIT_RODATA, -1,
+		HV_VSM_MODULE_INIT_DATA,
+	};
+	u64 size[HV_VSM_MODULE_ELF] = {};
+	unsigned int init, m, i;
 
-	return pa->va < pb->va ? -1 : pa->va > pb->va;
+	for (i = 0; i < rb->hdr->e_shnum; i++)
+		type[i] = -1;
+	for (init = 0; init < 2; init++) {
+		for (m = 0; m < ARRAY_SIZE(masks); m++) {
+			int t = init ? init_type[m] : core_type[m];
+
+			for (i = 0; i < rb->hdr->e_shnum; i++) {
+				const struct elf64_shdr *s = &rb->sechdrs[i];
+				u64 align = s->sh_addralign ?: 1;
+
+				if ((flags[i] & masks[m][0]) != masks[m][0] ||
+				    flags[i] & masks[m][1] || type[i] >= 0 ||
+				    init != strstarts(hv_vsm_vtl1_secname(rb, i),
+						      ".init"))
+					continue;
+				if (t < 0 || !is_power_of_2(align) ||
+				    s->sh_size > HV_VSM_MODULE_MAX_MEM)
+					return hv_vsm_vtl1_refuse(hv_vsm_vtl1_secname(rb, i),
+								  "cannot be laid out");
+				type[i] = t;
+				offset[i] = ALIGN(size[t], align);
+				size[t] = offset[i] + s->sh_size;
+				if (size[t] > HV_VSM_MODULE_MAX_MEM)
+					return -E2BIG;
+			}
+		}
+	}
+	return 0;
 }
 
 /*
- * Check where VTL0 put each section and point the section headers of the
- * copy at those places; sections left in the file get their address in
- * the file. @compared gets, per section, whether its bytes are rebuilt.
+ * Check that VTL0 put each section where its loader does, given where each
+ * memory type starts, and point the section headers of the copy at those
+ * places; sections left in the file get their address in the file.
+ * @compared gets, per section, whether its bytes are rebuilt.
  */
 static int hv_vsm_vtl1_check_layout(struct hv_vsm_vtl1_rebuild *rb,
 				    bool *compared)
 {
-	struct hv_vsm_vtl1_placed *placed;
-	unsigned int i, j, n = 0;
-	int ret = 0;
+	unsigned int i, n = rb->hdr->e_shnum;
+	u64 *flags, *offset;
+	int *type, ret;
 
-	placed = kcalloc(rb->hdr->e_shnum, sizeof(*placed), GFP_KERNEL);
-	if (!placed)
-		return -ENOMEM;
+	flags = kcalloc(n, sizeof(*flags), GFP_KERNEL);
+	offset = kcalloc(n, sizeof(*offset), GFP_KERNEL);
+	type = kcalloc(n, sizeof(*type), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!flags || !offset || !type)
+		goto out;
 
-	for (i = 0; i < rb->hdr->e_shnum && !ret; i++) {
+	/* The flags VTL0's loader lays the sections out with. */
+	for (i = 0; i < n; i++) {
+		const char *name = hv_vsm_vtl1_secname(rb, i);
+
+		flags[i] = rb->sechdrs[i].sh_flags;
+		if (hv_vsm_vtl1_name_in(name, hv_vsm_vtl1_unplaced,
+					ARRAY_SIZE(hv_vsm_vtl1_unplaced)) ||
+		    !strcmp(name, ".data..percpu"))
+			flags[i] &= ~(u64)SHF_ALLOC;
+		if (hv_vsm_vtl1_name_in(name, hv_vsm_vtl1_ro_after_init,
+					ARRAY_SIZE(hv_vsm_vtl1_ro_after_init)))
+			flags[i] |= SHF_RO_AFTER_INIT;
+	}
+	ret = hv_vsm_vtl1_layout(rb, flags, type, offset);
+
+	for (i = 0; i < n && !ret; i++) {
 		struct elf64_shdr *s = &rb->sechdrs[i];
 		const char *name = hv_vsm_vtl1_secname(rb, i);
-		u64 va = rb->layout[i], align = s->sh_addralign ?: 1;
-		int types[2];
+		u64 va = rb->layout[i];
 
 		compared[i] = false;
-		if (!(s->sh_flags & SHF_ALLOC) ||
-		    hv_vsm_vtl1_name_in(name, hv_vsm_vtl1_unplaced,
-					ARRAY_SIZE(hv_vsm_vtl1_unplaced))) {
+		if (!strcmp(name, ".data..percpu") && s->sh_flags & SHF_ALLOC) {
+			/* Per-CPU data: in the area VTL0 keeps for it. */
+			if (s->sh_size &&
+			    (!IS_ALIGNED(va, s->sh_addralign ?: 1) ||
+			     !hv_vsm_vtl1_percpu_ok(va, s->sh_size)))
+				ret = hv_vsm_vtl1_refuse(name, "outside the module per-CPU area");
+			s->sh_addr = va;
+			continue;
+		}
+		if (type[i] < 0) {
 			if (va && !hv_vsm_vtl1_kallsyms_copy(rb, i, va))
 				ret = hv_vsm_vtl1_refuse(name, "placed but not allocated");
 			s->sh_addr = (unsigned long)rb->hdr + s->sh_offset;
 			continue;
 		}
-		/* An empty section VTL0 did not place: its symbols have no value. */
-		if (!s->sh_size && !va)
-			continue;
-		/* Per-CPU data: in the area VTL0 keeps for it, never compared. */
-		if (!strcmp(name, ".data..percpu")) {
-			if (!IS_ALIGNED(va, align) || !is_power_of_2(align) ||
-			    !hv_vsm_vtl1_percpu_ok(va, s->sh_size))
-				ret = hv_vsm_vtl1_refuse(name, "outside the module per-CPU area");
-			s->sh_addr = va;
-			continue;
+		if (s->sh_type == SHT_RELA || s->sh_type == SHT_REL ||
+		    s->sh_type == SHT_SYMTAB || s->sh_type == SHT_STRTAB ||
+		    s->sh_flags & SHF_RELA_LIVEPATCH) {
+			ret = hv_vsm_vtl1_refuse(name, "tables are not loaded");
+			break;
 		}
 		if (s->sh_size &&
 		    hv_vsm_vtl1_name_in(name, hv_vsm_vtl1_unsupported,
 					ARRAY_SIZE(hv_vsm_vtl1_unsupported))) {
-			pr_info("module section %s is not supported\n", name);
+			pr_info_ratelimited("module section %s is not supported\n",
+					    name);
 			ret = -EOPNOTSUPP;
 			break;
 		}
-		if (s->sh_flags & SHF_RELA_LIVEPATCH || !is_power_of_2(align) ||
-		    !va || !IS_ALIGNED(va, align)) {
-			ret = hv_vsm_vtl1_refuse(name, "not placed, or misaligned");
-			break;
-		}
-		hv_vsm_vtl1_section_types(s->sh_flags, name, types);
-		for (j = 0; j < 2; j++)
-			if (types[j] >= 0 &&
-			    hv_vsm_vtl1_in_mem(&rb->mem[types[j]], va, s->sh_size))
-				break;
-		if (j == 2) {
-			ret = hv_vsm_vtl1_refuse(name, "outside the memory of its kind");
+		if (va != rb->mem[type[i]].va + offset[i] ||
+		    !hv_vsm_vtl1_in_mem(&rb->mem[type[i]], va, s->sh_size)) {
+			ret = hv_vsm_vtl1_refuse(name, "not where the loader puts it");
 			break;
 		}
 		s->sh_addr = va;
-		compared[i] = hv_vsm_vtl1_compared(types[j]);
-		if (s->sh_size) {
-			placed[n].va = va;
-			placed[n++].end = va + s->sh_size;
-		}
+		compared[i] = hv_vsm_vtl1_compared(type[i]);
 	}
-
-	sort(placed, n, sizeof(*placed), hv_vsm_vtl1_cmp_placed, NULL);
-	for (i = 1; i < n && !ret; i++)
-		if (placed[i].va < placed[i - 1].end)
-			ret = hv_vsm_vtl1_refuse("(two)", "sections overlap");
-	kfree(placed);
+out:
+	kfree(type);
+	kfree(offset);
+	kfree(flags);
 	return ret;
 }
 
@@ -414,18 +448,26 @@ static int hv_vsm_vtl1_relocate(struct hv_vsm_vtl1_rebuild *rb,
 	return 0;
 }
 
-/* The section called @name, placed and rebuilt, or NULL. */
+/*
+ * The section called @name, placed and rebuilt, or NULL; an ERR_PTR() if
+ * there are two (VTL0's loader would use another than VTL1).
+ */
 static const struct elf64_shdr *
 hv_vsm_vtl1_rebuilt(const struct hv_vsm_vtl1_rebuild *rb, const bool *compared,
 		    const char *name)
 {
+	const struct elf64_shdr *found = NULL;
 	unsigned int i;
 
-	for (i = 0; i < rb->hdr->e_shnum; i++)
-		if (compared[i] && rb->sechdrs[i].sh_size &&
-		    !strcmp(hv_vsm_vtl1_secname(rb, i), name))
-			return &rb->sechdrs[i];
-	return NULL;
+	for (i = 0; i < rb->hdr->e_shnum; i++) {
+		if (strcmp(hv_vsm_vtl1_secname(rb, i), name))
+			continue;
+		if (found)
+			return ERR_PTR(-EBADMSG);
+		if (compared[i] && rb->sechdrs[i].sh_size)
+			found = &rb->sechdrs[i];
+	}
+	return found;
 }
 
 static bool hv_vsm_vtl1_in_text(const struct hv_vsm_vtl1_rebuild *rb, u64 va,
@@ -472,6 +514,8 @@ static int hv_vsm_vtl1_post_relocation(const struct hv_vsm_vtl1_rebuild *rb,
 	int ret;
 
 	s = hv_vsm_vtl1_rebuilt(rb, compared, "__ex_table");
+	if (IS_ERR(s))
+		return PTR_ERR(s);
 	if (s) {
 		if (s->sh_size % sizeof(struct exception_table_entry))
 			return -EBADMSG;
@@ -479,6 +523,8 @@ static int hv_vsm_vtl1_post_relocation(const struct hv_vsm_vtl1_rebuild *rb,
 			     (void *)s->sh_addr + s->sh_size);
 	}
 	s = hv_vsm_vtl1_rebuilt(rb, compared, ".altinstructions");
+	if (IS_ERR(s))
+		return PTR_ERR(s);
 	if (s) {
 		ret = hv_vsm_vtl1_check_alternatives(rb, s);
 		if (ret)
@@ -516,6 +562,8 @@ static int hv_vsm_vtl1_exports(const struct hv_vsm_vtl1_rebuild *rb,
 	const s32 *e;
 
 	*out = NULL;
+	if (IS_ERR(tab))
+		return PTR_ERR(tab);
 	if (!tab)
 		return 0;
 	if (tab->sh_size % (3 * sizeof(s32)))

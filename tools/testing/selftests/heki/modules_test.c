@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -214,44 +215,50 @@ TEST_F(modules, load_run_unload_reload)
 	}
 }
 
+/*
+ * Load the plain module's file with a byte of the signed ELF changed
+ * in the middle (@flip), or with its signature cut off; 0 or
+ * -errno.
+ */
+static int load_altered(bool flip)
+{
+	size_t len, elf_len;
+	char *buf = read_module(PLAIN, &len);
+	int ret;
+
+	if (!buf)
+		return -ENOENT;
+	elf_len = unsigned_len(buf, len);
+	if (!elf_len) {
+		free(buf);
+		return -ENODATA;
+	}
+	if (flip)
+		buf[elf_len / 2] ^= 0x01;
+	ret = load_buf(buf, flip ? len : elf_len);
+	free(buf);
+	return ret;
+}
+
 /* Without its signature: only the hypervisor side refuses it. */
 TEST_F(modules, unsigned_module)
 {
-	const struct test_module *m = PLAIN;
-	size_t len, elf_len;
-	char *buf = read_module(m, &len);
-	int ret;
+	int ret = load_altered(false);
 
-	ASSERT_NE(NULL, buf);
-	elf_len = unsigned_len(buf, len);
-	ASSERT_NE(0, elf_len);
-	ret = load_buf(buf, elf_len);
-	free(buf);
 	if (self->mode == HEKI_MODE_SEALED) {
 		ASSERT_EQ(-EKEYREJECTED, ret);
-		ASSERT_FALSE(loaded(m->name));
+		ASSERT_FALSE(loaded(PLAIN->name));
 	} else {
 		ASSERT_EQ(0, ret);
-		ASSERT_EQ(0, unload(m->name));
+		ASSERT_EQ(0, unload(PLAIN->name));
 	}
 }
 
 /* One byte of the signed ELF changed: the kernel's own check refuses it. */
 TEST_F(modules, modified_after_signing)
 {
-	const struct test_module *m = PLAIN;
-	size_t len, elf_len;
-	char *buf = read_module(m, &len);
-	int ret;
-
-	ASSERT_NE(NULL, buf);
-	elf_len = unsigned_len(buf, len);
-	ASSERT_NE(0, elf_len);
-	buf[elf_len / 2] ^= 0x01;
-	ret = load_buf(buf, len);
-	free(buf);
-	ASSERT_EQ(-EKEYREJECTED, ret);
-	ASSERT_FALSE(loaded(m->name));
+	ASSERT_EQ(-EKEYREJECTED, load_altered(true));
+	ASSERT_FALSE(loaded(PLAIN->name));
 }
 
 /* A module using another module's exports, loaded after them. */
@@ -263,11 +270,53 @@ TEST_F(modules, uses_exports_of_another)
 	ASSERT_TRUE(has_line(modules[2].proc, modules[2].mark));
 }
 
+/*
+ * More load/unload cycles than the hypervisor side keeps modules
+ * (HV_VSM_MAX_MODULES, 512): had it kept anything of an unloaded module,
+ * a load would fail.
+ */
+#define CYCLES		600
+
+TEST_F_TIMEOUT(modules, many_cycles, 900)
+{
+	int i;
+
+	for (i = 0; i < CYCLES; i++) {
+		ASSERT_EQ(0, load_file(PLAIN)) {
+			TH_LOG("cycle %d: the module does not load", i);
+		}
+		ASSERT_EQ(0, unload(PLAIN->name));
+	}
+}
+
+/* Two modules loaded and unloaded at the same time, from two processes. */
+TEST_F(modules, parallel_loads)
+{
+	int i, status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	for (i = 0; i < 20; i++) {
+		const struct test_module *m = &modules[pid ? 0 : 1];
+
+		if (load_file(m) || unload(m->name)) {
+			if (!pid)
+				_exit(1);
+			break;
+		}
+	}
+	if (!pid)
+		_exit(0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(20, i);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+}
+
 #define TAMPER_FILE	HEKI_TEST_DIR "/module_tamper"
 
 /* Arm @mode, load a module without init (changed code does not run). */
-static int tampered_load(struct __test_metadata *_metadata, const char *mode,
-			 char *outcome, size_t size)
+static int tampered_load(const char *mode, char *outcome, size_t size)
 {
 	int fd, ret;
 
@@ -321,7 +370,7 @@ TEST_F(tamper, after_layout)
 	char outcome[64], done[64];
 	int ret;
 
-	ret = tampered_load(_metadata, variant->tamper, outcome, sizeof(outcome));
+	ret = tampered_load(variant->tamper, outcome, sizeof(outcome));
 	snprintf(done, sizeof(done), "done %s", variant->tamper);
 	ASSERT_STREQ(done, outcome);
 	if (self->mode == HEKI_MODE_SEALED) {
