@@ -540,6 +540,14 @@ static void validate_module_unsigned(struct req *r)
 	r->a2 = 3;
 }
 
+/* Module text on a page of the sealed kernel's read-only data. */
+static void validate_module_on_rodata(struct req *r)
+{
+	validate_module_unsigned(r);
+	r->pages[0]->ranges[0].pa = __pa_symbol(__start_rodata) & PAGE_MASK;
+	r->pages[0]->ranges[0].epa = r->pages[0]->ranges[0].pa + PAGE_SIZE;
+}
+
 static const struct vsm_case after_boot_cases[] = {
 	{ "unknown_function", -EINVAL, 1, unknown_function },
 	{ "read_violations_to_rodata", -EACCES, 1, read_violations_to_rodata },
@@ -547,6 +555,7 @@ static const struct vsm_case after_boot_cases[] = {
 	{ "unload_module_unknown", -ENOENT, 1, unload_module_unknown },
 	{ "validate_module_no_file", -EINVAL, 1, validate_module_no_file },
 	{ "validate_module_unsigned", -ENODATA, 1, validate_module_unsigned },
+	{ "validate_module_on_rodata", -EACCES, 1, validate_module_on_rodata },
 };
 
 /* VTL1 runs on this CPU's virtual processor. */

@@ -3,8 +3,9 @@
  * Hyper-V VSM secure kernel (VTL1): VTL0 modules after the end of boot.
  *
  * VALIDATE_MODULE gets the signed module file and the memory VTL0 laid
- * out. VTL1 copies the file and the layout first, verifies the signature
- * with VTL0's certificates (keys.c), rebuilds the text and read-only
+ * out. VTL1 checks that every page of it is VTL0 data, copies the file and
+ * the layout, verifies the signature with VTL0's certificates (keys.c),
+ * rebuilds the text and read-only
  * memory from the file (module_rebuild.c), takes write access away from
  * VTL0's text and read-only pages and only then compares them with what
  * it built: VTL0 can change nothing VTL1 looked at. If they match, the
@@ -392,6 +393,11 @@ long hv_vsm_vtl1_validate_module(u64 head_pa, u64 nranges, u64 unused)
 	if (ret)
 		goto out;
 
+	/* The cheap checks before the signature. */
+	ret = hv_vsm_vtl1_check_pages(mem);
+	if (ret)
+		goto out;
+
 	ret = -ENOMEM;
 	file = hv_vsm_vtl1_copy_type(&mem[HV_VSM_MODULE_ELF]);
 	layout = hv_vsm_vtl1_copy_type(&mem[HV_VSM_MODULE_LAYOUT]);
@@ -399,10 +405,6 @@ long hv_vsm_vtl1_validate_module(u64 head_pa, u64 nranges, u64 unused)
 		goto out;
 	len = hv_vsm_vtl1_file_len(file, mem[HV_VSM_MODULE_ELF].size);
 	ret = len ? hv_vsm_vtl1_verify_module(file, len, &elf_len) : -ENODATA;
-	if (ret)
-		goto out;
-
-	ret = hv_vsm_vtl1_check_pages(mem);
 	if (ret)
 		goto out;
 	ret = hv_vsm_vtl1_module_rebuild(file, elf_len, layout,
