@@ -30,8 +30,9 @@ MIN_MUST_WORK=6
 MIN_VSM_ATTACKS=20
 # Real modules load, run, unload and reload (also 600 times, and from two
 # processes at once); unsigned and modified ones; modules changed by the
-# loader after layout (text, rodata, reloc).
-MIN_MODULE_TESTS=9
+# loader after layout (text, rodata, reloc); writes to a loaded module's
+# text and rodata through an alias.
+MIN_MODULE_TESTS=11
 
 . "$here/check-lib.sh"
 
@@ -112,10 +113,11 @@ vsm)
 	module_case "$mods_sealed" unsigned_module && refused=$((refused + 1))
 	module_case "$mods_sealed" modified_after_signing && refused=$((refused + 1))
 	tamper=$(grep -a -c '^ok [0-9]* tamper\.[a-z]*\.after_layout$' "$mods_sealed")
+	alias=$(grep -a -c '^ok [0-9]* loaded\.[a-z]*\.write_through_alias$' "$mods_sealed")
 	through=$(grep -a -c '^ok [0-9]* tamper\.[a-z]*\.after_layout$' "$log")
 	module_case "$log" unsigned_module && through="$through tampered and the unsigned one" ||
 		through="$through tampered, the unsigned one NOT"
-	echo "result: modules: sealed: $loaded/3 signed modules loaded, run, unloaded and reloaded (deflate on zlib's exports), $cycles load/unload cycles, 2 modules $parallel; $refused/2 bad modules refused (unsigned: by VTL1); $tamper/3 changed after layout refused by VTL1; heki=off: $through load"
+	echo "result: modules: sealed: $loaded/3 signed modules loaded, run, unloaded and reloaded (deflate on zlib's exports), $cycles load/unload cycles, 2 modules $parallel; $refused/2 bad modules refused (unsigned: by VTL1); $tamper/3 changed after layout refused by VTL1; $alias/2 writes to module text and rodata blocked; heki=off: $through load"
 	;;
 off)
 	for run in "off:heki=off:disabled" "on::no backend"; do

@@ -41,6 +41,7 @@
 #include <linux/kernel.h>
 #include <linux/kstrtox.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/set_memory.h>
@@ -86,10 +87,11 @@ struct result {
 #define ATTACK_WRITE	BIT(1)	/* *_phys: write rather than read */
 #define ATTACK_KDATA	BIT(2)	/* load kernel data, not protect memory */
 #define ATTACK_FLIP	BIT(3)	/* flip a clear bit too: must work */
+#define ATTACK_VA	BIT(4)	/* the input is a kernel virtual address */
 
 /*
- * @run gets the input written to the file for the ATTACK_PA ones, 0 for
- * the others. For the register ones, @reg is 0 or 4 for CR0 or CR4, or an
+ * @run gets the input written to the file for the ATTACK_PA and ATTACK_VA
+ * ones, 0 for the others. For the register ones, @reg is 0 or 4 for CR0 or CR4, or an
  * MSR, and @bits the bits of it to change; for the descriptor table ones,
  * @reg is the table.
  */
@@ -216,9 +218,9 @@ static int wrmsr_raw(u32 msr, u64 val)
  * the original mapping that the write landed, and write the old value
  * back.
  */
-static void alias_write(struct result *res, void *target)
+static void alias_write_page(struct result *res, struct page *page,
+			     void *target)
 {
-	struct page *page = virt_to_page(target);
 	unsigned long flags;
 	bool changed = false;
 	u8 *alias, *byte, old;
@@ -241,6 +243,34 @@ static void alias_write(struct result *res, void *target)
 	report(res, trap, changed);
 	local_irq_restore(flags);
 	vunmap(alias);
+}
+
+static void alias_write(struct result *res, void *target)
+{
+	alias_write_page(res, virt_to_page(target), target);
+}
+
+/*
+ * The same on a module's memory, at the kernel virtual address written to
+ * the file: after the end of boot, its text and read-only data were
+ * validated and locked by the hypervisor side.
+ */
+static void write_module(struct result *res, const struct attack *attack,
+			 u64 va)
+{
+	void *target = (void *)(unsigned long)va;
+	struct page *page;
+
+	if (!is_module_address(va) || !is_vmalloc_or_module_addr(target)) {
+		fail(res, -EINVAL);
+		return;
+	}
+	page = vmalloc_to_page(target);
+	if (!page) {
+		fail(res, -EFAULT);
+		return;
+	}
+	alias_write_page(res, page, target);
 }
 
 static void write_text(struct result *res, const struct attack *attack,
@@ -632,6 +662,7 @@ static struct attack attacks[] = {
 	{ "tr", reload_tr },
 	{ "read_phys", access_phys, .flags = ATTACK_PA },
 	{ "write_phys", access_phys, .flags = ATTACK_PA | ATTACK_WRITE },
+	{ "write_module", write_module, .flags = ATTACK_VA },
 	{ "protect_memory", boot_only_call },
 	{ "load_kdata", boot_only_call, .flags = ATTACK_KDATA },
 	{ "recovery", check_recovery },
@@ -649,7 +680,7 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 	u64 arg = 0;
 	int ret;
 
-	if (attack->flags & ATTACK_PA) {
+	if (attack->flags & (ATTACK_PA | ATTACK_VA)) {
 		ret = kstrtou64_from_user(ubuf, count, 0, &arg);
 		if (ret)
 			return ret;
