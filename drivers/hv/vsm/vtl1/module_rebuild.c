@@ -28,6 +28,7 @@
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/extable.h>
+#include <linux/mm.h>
 #include <linux/moduleloader.h>
 #include <linux/numa.h>
 #include <linux/overflow.h>
@@ -82,6 +83,8 @@ struct hv_vsm_vtl1_rebuild {
 	const char *secstrings;
 	unsigned int symindex;
 	struct elf64_sym *syms;		/* the symbol table, with values */
+	bool *valued;			/* sections whose address VTL1 checked */
+	u64 size[HV_VSM_MODULE_ELF];	/* of each memory type, by the layout */
 	const u64 *layout;
 	struct hv_vsm_vtl1_mod_mem *mem;
 };
@@ -190,7 +193,7 @@ static const char *const hv_vsm_vtl1_ro_after_init[] = {
  * aligned. VTL0 only chooses where each memory type starts. -1 in @type
  * for a section not placed.
  */
-static int hv_vsm_vtl1_layout(const struct hv_vsm_vtl1_rebuild *rb,
+static int hv_vsm_vtl1_layout(struct hv_vsm_vtl1_rebuild *rb,
 			      const u64 *flags, int *type, u64 *offset)
 {
 	static const u64 masks[][2] = {
@@ -207,7 +210,7 @@ static int hv_vsm_vtl1_layout(const struct hv_vsm_vtl1_rebuild *rb,
 		HV_VSM_MODULE_INIT_TEXT, HV_VSM_MODULE_INIT_RODATA, -1,
 		HV_VSM_MODULE_INIT_DATA,
 	};
-	u64 size[HV_VSM_MODULE_ELF] = {};
+	u64 *size = rb->size;
 	unsigned int init, m, i;
 
 	for (i = 0; i < rb->hdr->e_shnum; i++)
@@ -281,13 +284,24 @@ static int hv_vsm_vtl1_check_layout(struct hv_vsm_vtl1_rebuild *rb,
 		u64 va = rb->layout[i];
 
 		compared[i] = false;
+		if (s->sh_flags & SHF_ALLOC &&
+		    (s->sh_type == SHT_RELA || s->sh_type == SHT_REL ||
+		     s->sh_type == SHT_SYMTAB || s->sh_type == SHT_STRTAB ||
+		     s->sh_flags & SHF_RELA_LIVEPATCH)) {
+			ret = hv_vsm_vtl1_refuse(name, "tables are not loaded");
+			break;
+		}
 		if (!strcmp(name, ".data..percpu") && s->sh_flags & SHF_ALLOC) {
 			/* Per-CPU data: in the area VTL0 keeps for it. */
-			if (s->sh_size &&
-			    (!IS_ALIGNED(va, s->sh_addralign ?: 1) ||
-			     !hv_vsm_vtl1_percpu_ok(va, s->sh_size)))
+			u64 align = s->sh_addralign ?: 1;
+
+			if (s->sh_size ? !is_power_of_2(align) ||
+					 !IS_ALIGNED(va, align) ||
+					 !hv_vsm_vtl1_percpu_ok(va, s->sh_size) :
+					 va)
 				ret = hv_vsm_vtl1_refuse(name, "outside the module per-CPU area");
 			s->sh_addr = va;
+			rb->valued[i] = s->sh_size;
 			continue;
 		}
 		if (type[i] < 0) {
@@ -295,12 +309,6 @@ static int hv_vsm_vtl1_check_layout(struct hv_vsm_vtl1_rebuild *rb,
 				ret = hv_vsm_vtl1_refuse(name, "placed but not allocated");
 			s->sh_addr = (unsigned long)rb->hdr + s->sh_offset;
 			continue;
-		}
-		if (s->sh_type == SHT_RELA || s->sh_type == SHT_REL ||
-		    s->sh_type == SHT_SYMTAB || s->sh_type == SHT_STRTAB ||
-		    s->sh_flags & SHF_RELA_LIVEPATCH) {
-			ret = hv_vsm_vtl1_refuse(name, "tables are not loaded");
-			break;
 		}
 		if (s->sh_size &&
 		    hv_vsm_vtl1_name_in(name, hv_vsm_vtl1_unsupported,
@@ -311,13 +319,21 @@ static int hv_vsm_vtl1_check_layout(struct hv_vsm_vtl1_rebuild *rb,
 			break;
 		}
 		if (va != rb->mem[type[i]].va + offset[i] ||
-		    !hv_vsm_vtl1_in_mem(&rb->mem[type[i]], va, s->sh_size)) {
+		    (s->sh_size &&
+		     !hv_vsm_vtl1_in_mem(&rb->mem[type[i]], va, s->sh_size))) {
 			ret = hv_vsm_vtl1_refuse(name, "not where the loader puts it");
 			break;
 		}
 		s->sh_addr = va;
+		/* An empty section of an empty memory type has no address. */
+		rb->valued[i] = va;
 		compared[i] = hv_vsm_vtl1_compared(type[i]);
 	}
+	/* No executable or read-only page the layout does not fill. */
+	for (i = 0; i < HV_VSM_MODULE_ELF && !ret; i++)
+		if (hv_vsm_vtl1_compared(i) &&
+		    rb->mem[i].size != PAGE_ALIGN(rb->size[i]))
+			ret = hv_vsm_vtl1_refuse("memory", "larger than its sections");
 out:
 	kfree(type);
 	kfree(offset);
@@ -368,7 +384,7 @@ static int hv_vsm_vtl1_resolve(struct hv_vsm_vtl1_rebuild *rb,
 			break;
 		default:
 			if (sym[i].st_shndx >= rb->hdr->e_shnum ||
-			    !rb->layout[sym[i].st_shndx])
+			    !rb->valued[sym[i].st_shndx])
 				__set_bit(i, unusable);
 			else
 				sym[i].st_value += rb->layout[sym[i].st_shndx];
@@ -695,10 +711,11 @@ int hv_vsm_vtl1_module_rebuild(const void *elf, size_t len, const u64 *layout,
 		goto out;
 	ret = -ENOMEM;
 	compared = kcalloc(rb.hdr->e_shnum, sizeof(*compared), GFP_KERNEL);
+	rb.valued = kcalloc(rb.hdr->e_shnum, sizeof(*rb.valued), GFP_KERNEL);
 	unusable = bitmap_zalloc(rb.sechdrs[rb.symindex].sh_size /
 				 sizeof(struct elf64_sym), GFP_KERNEL);
 	fake = kzalloc_obj(*fake);
-	if (!compared || !unusable || !fake)
+	if (!compared || !rb.valued || !unusable || !fake)
 		goto out;
 	/* apply_relocate_add() writes with memcpy() to an unformed module. */
 	fake->state = MODULE_STATE_UNFORMED;
@@ -719,6 +736,7 @@ int hv_vsm_vtl1_module_rebuild(const void *elf, size_t len, const u64 *layout,
 		hv_vsm_vtl1_rebuild_free(mem);
 out:
 	kvfree(rb.syms);
+	kfree(rb.valued);
 	kfree(fake);
 	bitmap_free(unusable);
 	kfree(compared);
