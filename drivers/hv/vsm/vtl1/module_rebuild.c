@@ -294,11 +294,12 @@ static int hv_vsm_vtl1_check_layout(struct hv_vsm_vtl1_rebuild *rb,
 		if (!strcmp(name, ".data..percpu") && s->sh_flags & SHF_ALLOC) {
 			/* Per-CPU data: in the area VTL0 keeps for it. */
 			u64 align = s->sh_addralign ?: 1;
+			bool ok = !va;
 
-			if (s->sh_size ? !is_power_of_2(align) ||
-					 !IS_ALIGNED(va, align) ||
-					 !hv_vsm_vtl1_percpu_ok(va, s->sh_size) :
-					 va)
+			if (s->sh_size)
+				ok = is_power_of_2(align) && IS_ALIGNED(va, align) &&
+				     hv_vsm_vtl1_percpu_ok(va, s->sh_size);
+			if (!ok)
 				ret = hv_vsm_vtl1_refuse(name, "outside the module per-CPU area");
 			s->sh_addr = va;
 			rb->valued[i] = s->sh_size;
