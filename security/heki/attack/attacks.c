@@ -259,18 +259,25 @@ static void write_module(struct result *res, const struct attack *attack,
 			 u64 va)
 {
 	void *target = (void *)(unsigned long)va;
+	struct module *mod;
 	struct page *page;
 
-	if (!is_module_address(va) || !is_vmalloc_or_module_addr(target)) {
+	/* Keep the module, and its memory, while writing to it. */
+	scoped_guard(rcu) {
+		mod = __module_address(va);
+		if (mod && !try_module_get(mod))
+			mod = NULL;
+	}
+	if (!mod) {
 		fail(res, -EINVAL);
 		return;
 	}
 	page = vmalloc_to_page(target);
-	if (!page) {
+	if (page)
+		alias_write_page(res, page, target);
+	else
 		fail(res, -EFAULT);
-		return;
-	}
-	alias_write_page(res, page, target);
+	module_put(mod);
 }
 
 static void write_text(struct result *res, const struct attack *attack,
