@@ -312,12 +312,17 @@ static int hv_vsm_vtl1_check_mem_attr(u64 attr)
 	return 0;
 }
 
-/*
+/**
+ * hv_vsm_vtl1_mem_to_hv() - VTL protection flags of HV_VSM_MEM_* attributes
+ * @attr: HV_VSM_MEM_* bits
+ *
  * With MBEC, kernel and user execution are separate permissions. Readable
  * pages stay user-executable (user space integrity is VTL0's own business);
  * kernel execution is only granted where VTL0 maps kernel code.
+ *
+ * Return: the HV_MAP_GPA_* flags.
  */
-static u32 hv_vsm_vtl1_mem_to_hv(u64 attr)
+u32 hv_vsm_vtl1_mem_to_hv(u64 attr)
 {
 	u32 flags = 0;
 

@@ -31,11 +31,12 @@
 
 #include "vtl1.h"
 
-#define HV_VSM_TEXT_MASK	(HV_MAP_GPA_READABLE | HV_MAP_GPA_USER_EXECUTABLE | \
-				 HV_MAP_GPA_KERNEL_EXECUTABLE)
-#define HV_VSM_RO_MASK		(HV_MAP_GPA_READABLE | HV_MAP_GPA_USER_EXECUTABLE)
-#define HV_VSM_DATA_MASK	(HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE | \
-				 HV_MAP_GPA_USER_EXECUTABLE)
+/* The protections of PROTECT_MEMORY, for module memory. */
+#define HV_VSM_TEXT_MASK \
+	hv_vsm_vtl1_mem_to_hv(HV_VSM_MEM_READ | HV_VSM_MEM_EXEC)
+#define HV_VSM_RO_MASK		hv_vsm_vtl1_mem_to_hv(HV_VSM_MEM_READ)
+#define HV_VSM_DATA_MASK \
+	hv_vsm_vtl1_mem_to_hv(HV_VSM_MEM_READ | HV_VSM_MEM_WRITE)
 
 /* The most section addresses a layout may have: ELF's section count. */
 #define HV_VSM_MODULE_MAX_LAYOUT	(SHN_LORESERVE * sizeof(u64))

@@ -78,6 +78,7 @@ void hv_vsm_vtl1_unmap_vtl0_page(void *va);
 int hv_vsm_vtl1_copy_list(u64 head, u64 nranges, int (*check_attr)(u64 attr),
 			  struct hv_vsm_range **out);
 int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa);
+u32 hv_vsm_vtl1_mem_to_hv(u64 attr);
 long hv_vsm_vtl1_protect_memory(u64 head_pa, u64 nranges, u64 unused);
 long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused);
 
