@@ -110,14 +110,21 @@ struct hv_vsm_range_page {
  * enum hv_vsm_kdata_type - What a LOAD_KDATA range holds
  * @HV_VSM_KDATA_MODULE_CERTS: VTL0's built-in trusted X.509 certificates,
  *                             DER, one after the other, zero padded
+ * @HV_VSM_KDATA_REVOCATION_CERTS: the X.509 certificates of keys VTL0
+ *                                 revoked, in the same format
+ * @HV_VSM_KDATA_BLACKLIST_HASHES: the hashes VTL0 blacklisted, each a
+ *                                 NUL-terminated "tbs:<hex>" or
+ *                                 "bin:<hex>" (lower-case hexadecimal),
+ *                                 one after the other, zero padded
  * @HV_VSM_KDATA_KERNEL_INFO: a &struct hv_vsm_kernel_info
  * @HV_VSM_KDATA_KERNEL_DATA: VTL0's read-only data (.rodata)
  *
- * The LVBS numbering; revocation certificates (1) and blacklisted hashes
- * (2) are not served yet.
+ * The LVBS numbering.
  */
 enum hv_vsm_kdata_type {
 	HV_VSM_KDATA_MODULE_CERTS = 0,
+	HV_VSM_KDATA_REVOCATION_CERTS = 1,
+	HV_VSM_KDATA_BLACKLIST_HASHES = 2,
 	HV_VSM_KDATA_KERNEL_INFO = 3,
 	HV_VSM_KDATA_KERNEL_DATA = 4,
 };

@@ -50,11 +50,20 @@ struct heki_range {
  * @HEKI_MODULE_CERTS: The kernel's built-in trusted X.509 certificates, the
  *                     DER certificates one after the other, padded with
  *                     zeroes to a page boundary.
+ * @HEKI_REVOCATION_CERTS: The X.509 certificates of revoked keys (the
+ *                         built-in revocation list and those added during
+ *                         boot), in the same format.
+ * @HEKI_BLACKLIST_HASHES: The blacklisted hashes, each a NUL-terminated
+ *                         string as the blacklist keyring describes it
+ *                         ("tbs:" or "bin:" and the hash in hexadecimal),
+ *                         one after the other, padded with zeroes.
  * @HEKI_KDATA_MAX: Number of types.
  */
 enum heki_kdata_type {
 	HEKI_KERNEL_DATA,
 	HEKI_MODULE_CERTS,
+	HEKI_REVOCATION_CERTS,
+	HEKI_BLACKLIST_HASHES,
 	HEKI_KDATA_MAX,
 };
 

@@ -14,6 +14,8 @@
 #include <linux/export.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -319,46 +321,70 @@ static int pin_registers(struct heki_core *core)
 	return ret < 0 ? ret : 0;
 }
 
-/* Kernel data kept from boot by heki_keep_kdata(), until the end of boot. */
+/* Kernel data kept by heki_keep_kdata() until the end of boot sends it. */
+static DEFINE_MUTEX(kept_kdata_lock);
+static bool kept_kdata_sent;
 static struct {
 	void *data;
 	size_t size;
 } kept_kdata[HEKI_KDATA_MAX];
 
 /**
- * heki_keep_kdata() - Keep boot-time data for the backend
+ * heki_keep_kdata() - Keep kernel data for the backend
  * @type: What it is; not %HEKI_KERNEL_DATA, which HEKI finds itself.
- * @data: The data, usually in init memory.
+ * @data: The data, often in init memory.
  * @size: Its size in bytes.
  *
  * Kernel data the backend must get at the end of boot but which lives in
- * init memory, such as the built-in certificates, is copied here and sent
- * with the kernel's read-only data. Does nothing with HEKI disabled.
+ * init memory or is built up during boot, such as the built-in
+ * certificates or the blacklisted hashes, is copied here, appended to what
+ * was kept of the same type, and sent with the kernel's read-only data.
+ * Does nothing with HEKI disabled.
  *
- * Return: 0, -EINVAL for a bad type or no data, -EBUSY if data of this type
- * is already kept, -ENOMEM.
+ * Context: May sleep.
+ * Return: 0, -EINVAL for a bad type or no data, -EPERM after the end of
+ * boot (the backend no longer takes kernel data, which is logged once),
+ * -ENOMEM.
  */
-int __init heki_keep_kdata(enum heki_kdata_type type, const void *data,
-			   size_t size)
+int heki_keep_kdata(enum heki_kdata_type type, const void *data, size_t size)
 {
+	size_t old, new;
 	void *copy;
+	int ret = 0;
 
 	if (heki_is_disabled())
 		return 0;
 	if (type >= HEKI_KDATA_MAX || type == HEKI_KERNEL_DATA || !size)
 		return -EINVAL;
-	if (kept_kdata[type].data)
-		return -EBUSY;
-	copy = vzalloc(PAGE_ALIGN(size));
-	if (!copy) {
-		pr_err("cannot keep kernel data of type %d: out of memory\n",
-		       type);
-		return -ENOMEM;
+	mutex_lock(&kept_kdata_lock);
+	if (kept_kdata_sent) {
+		pr_warn_once("kernel data of type %d added after the end of boot: not passed to the backend\n",
+			     type);
+		ret = -EPERM;
+		goto out;
 	}
-	memcpy(copy, data, size);
+	old = kept_kdata[type].size;
+	if (check_add_overflow(old, size, &new)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	copy = kept_kdata[type].data;
+	if (PAGE_ALIGN(new) > PAGE_ALIGN(old) || !copy) {
+		copy = vzalloc(PAGE_ALIGN(new));
+		if (!copy) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (old)
+			memcpy(copy, kept_kdata[type].data, old);
+		vfree(kept_kdata[type].data);
+	}
+	memcpy(copy + old, data, size);
 	kept_kdata[type].data = copy;
-	kept_kdata[type].size = size;
-	return 0;
+	kept_kdata[type].size = new;
+out:
+	mutex_unlock(&kept_kdata_lock);
+	return ret;
 }
 
 static int load_kdata(struct heki_core *core)
@@ -366,6 +392,10 @@ static int load_kdata(struct heki_core *core)
 	struct heki_request req;
 	unsigned int t;
 	int ret;
+
+	mutex_lock(&kept_kdata_lock);
+	kept_kdata_sent = true;
+	mutex_unlock(&kept_kdata_lock);
 
 	heki_request_init(&req, HEKI_REQ_KDATA);
 	ret = heki_request_add(&req, (unsigned long)__start_rodata,
@@ -383,6 +413,7 @@ static int load_kdata(struct heki_core *core)
 	for (t = 0; t < HEKI_KDATA_MAX; t++) {
 		vfree(kept_kdata[t].data);
 		kept_kdata[t].data = NULL;
+		kept_kdata[t].size = 0;
 	}
 	return ret;
 }

@@ -79,6 +79,8 @@ static int hv_vsm_vtl0_kdata_attr(unsigned long attr, u64 *out)
 	static const u64 types[HEKI_KDATA_MAX] = {
 		[HEKI_KERNEL_DATA] = HV_VSM_KDATA_KERNEL_DATA,
 		[HEKI_MODULE_CERTS] = HV_VSM_KDATA_MODULE_CERTS,
+		[HEKI_REVOCATION_CERTS] = HV_VSM_KDATA_REVOCATION_CERTS,
+		[HEKI_BLACKLIST_HASHES] = HV_VSM_KDATA_BLACKLIST_HASHES,
 	};
 
 	if (attr >= ARRAY_SIZE(types))

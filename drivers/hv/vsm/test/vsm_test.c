@@ -368,12 +368,6 @@ static void kdata_unknown_type(struct req *r)
 	kdata_type(r, HV_VSM_KDATA_KERNEL_DATA + 1);
 }
 
-/* An LVBS type this VTL1 does not take yet (revocation certificates). */
-static void kdata_lvbs_type(struct req *r)
-{
-	kdata_type(r, 1);
-}
-
 /* Certificates that are only zeroes (the victim pages are zeroed). */
 static void kdata_no_certs(struct req *r)
 {
@@ -385,6 +379,63 @@ static void kdata_bad_certs(struct req *r)
 {
 	kdata_type(r, HV_VSM_KDATA_MODULE_CERTS);
 	memset(phys_to_virt(vpa(1)), 0x5a, 8);
+}
+
+/* Kernel data of @type made of the @len bytes of @data, zero padded. */
+static void kdata_content(struct req *r, u64 type, const void *data,
+			  size_t len)
+{
+	u8 *page = phys_to_virt(vpa(1));
+
+	kdata_type(r, type);
+	memset(page, 0, PAGE_SIZE);
+	memcpy(page, data, len);
+}
+
+/* Revocation certificates that do not start with a DER sequence. */
+static void kdata_bad_revocation(struct req *r)
+{
+	kdata_content(r, HV_VSM_KDATA_REVOCATION_CERTS, "ZZZZZZZZ", 8);
+}
+
+static void kdata_hash_bad_prefix(struct req *r)
+{
+	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, "sha:00", 7);
+}
+
+static void kdata_hash_odd_digits(struct req *r)
+{
+	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, "bin:abc", 8);
+}
+
+static void kdata_hash_upper_case(struct req *r)
+{
+	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, "bin:AB", 7);
+}
+
+/* A hash longer than SHA-512's 128 digits. */
+static void kdata_hash_too_long(struct req *r)
+{
+	char *page = phys_to_virt(vpa(1));
+
+	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, "bin:", 4);
+	memset(page + 4, 'a', 130);
+}
+
+/* A hash without its NUL: it runs to the end of the data. */
+static void kdata_hash_unterminated(struct req *r)
+{
+	char *page = phys_to_virt(vpa(1));
+
+	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, "bin:", 4);
+	memset(page + 4, 'a', PAGE_SIZE - 4);
+}
+
+/* A valid hash after the padding. */
+static void kdata_hash_after_padding(struct req *r)
+{
+	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, "bin:00\0\0bin:11",
+		      17);
 }
 
 /* Kernel information without the read-only data it points into. */
@@ -421,9 +472,15 @@ static const struct vsm_case malformed[] = {
 	{ "after_lvbs_unserved", -EINVAL, 1, after_lvbs_unserved },
 	{ "function_above_32_bits", -EINVAL, 1, function_above_32_bits },
 	{ "kdata_unknown_type", -EINVAL, 1, kdata_unknown_type },
-	{ "kdata_lvbs_type", -EINVAL, 1, kdata_lvbs_type },
 	{ "kdata_no_certs", -ENOKEY, 1, kdata_no_certs },
 	{ "kdata_bad_certs", -EBADMSG, 1, kdata_bad_certs },
+	{ "kdata_bad_revocation", -EBADMSG, 1, kdata_bad_revocation },
+	{ "kdata_hash_bad_prefix", -EBADMSG, 1, kdata_hash_bad_prefix },
+	{ "kdata_hash_odd_digits", -EBADMSG, 1, kdata_hash_odd_digits },
+	{ "kdata_hash_upper_case", -EBADMSG, 1, kdata_hash_upper_case },
+	{ "kdata_hash_too_long", -EBADMSG, 1, kdata_hash_too_long },
+	{ "kdata_hash_unterminated", -EBADMSG, 1, kdata_hash_unterminated },
+	{ "kdata_hash_after_padding", -EBADMSG, 1, kdata_hash_after_padding },
 	{ "kdata_info_alone", -EINVAL, 1, kdata_info_alone },
 };
 
@@ -548,6 +605,30 @@ static void validate_module_on_rodata(struct req *r)
 	r->pages[0]->ranges[0].epa = r->pages[0]->ranges[0].pa + PAGE_SIZE;
 }
 
+/* Module text on a page of VTL1's memory. */
+static void validate_module_in_vtl1(struct req *r)
+{
+	validate_module_unsigned(r);
+	r->pages[0]->ranges[0].pa = vtl1_base();
+	r->pages[0]->ranges[0].epa = vtl1_base() + PAGE_SIZE;
+}
+
+/* Module text on a page frame above the end of RAM. */
+static void validate_module_outside_ram(struct req *r)
+{
+	validate_module_unsigned(r);
+	r->pages[0]->ranges[0].pa = PFN_PHYS(max_pfn);
+	r->pages[0]->ranges[0].epa = PFN_PHYS(max_pfn + 1);
+}
+
+/* The signed file on a page of VTL1's memory: VTL1 would read itself. */
+static void validate_module_file_in_vtl1(struct req *r)
+{
+	validate_module_unsigned(r);
+	r->pages[0]->ranges[1].pa = vtl1_base();
+	r->pages[0]->ranges[1].epa = vtl1_base() + PAGE_SIZE;
+}
+
 static const struct vsm_case after_boot_cases[] = {
 	{ "unknown_function", -EINVAL, 1, unknown_function },
 	{ "read_violations_to_rodata", -EACCES, 1, read_violations_to_rodata },
@@ -556,6 +637,11 @@ static const struct vsm_case after_boot_cases[] = {
 	{ "validate_module_no_file", -EINVAL, 1, validate_module_no_file },
 	{ "validate_module_unsigned", -ENODATA, 1, validate_module_unsigned },
 	{ "validate_module_on_rodata", -EACCES, 1, validate_module_on_rodata },
+	{ "validate_module_in_vtl1", -EACCES, 1, validate_module_in_vtl1 },
+	{ "validate_module_outside_ram", -EFAULT, 1,
+	  validate_module_outside_ram },
+	{ "validate_module_file_in_vtl1", -EACCES, 1,
+	  validate_module_file_in_vtl1 },
 };
 
 /* VTL1 runs on this CPU's virtual processor. */

@@ -29,6 +29,8 @@
 /* The kernel data types VTL1 keeps, in the order of hv_vsm_vtl1_kdata_types. */
 static const u64 hv_vsm_vtl1_kdata_types[] = {
 	HV_VSM_KDATA_MODULE_CERTS,
+	HV_VSM_KDATA_REVOCATION_CERTS,
+	HV_VSM_KDATA_BLACKLIST_HASHES,
 	HV_VSM_KDATA_KERNEL_INFO,
 	HV_VSM_KDATA_KERNEL_DATA,
 };
@@ -416,15 +418,18 @@ int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa)
 
 /*
  * Set up what module validation needs from the kernel data: VTL0's export
- * tables (kernel information and read-only data go together) and the keyring
- * of its certificates, last since it cannot be undone.
+ * tables (kernel information and read-only data go together) and VTL0's
+ * trust (certificates, revoked keys, blacklisted hashes), last since it
+ * cannot be undone.
  */
 static int hv_vsm_vtl1_use_kdata(const struct hv_vsm_vtl1_kdata *kdata)
 {
-	const struct hv_vsm_vtl1_kdata *certs, *info, *rodata;
+	const struct hv_vsm_vtl1_kdata *certs, *revoked, *hashes, *info, *rodata;
 	int ret;
 
 	certs = &kdata[hv_vsm_vtl1_kdata_index(HV_VSM_KDATA_MODULE_CERTS)];
+	revoked = &kdata[hv_vsm_vtl1_kdata_index(HV_VSM_KDATA_REVOCATION_CERTS)];
+	hashes = &kdata[hv_vsm_vtl1_kdata_index(HV_VSM_KDATA_BLACKLIST_HASHES)];
 	info = &kdata[hv_vsm_vtl1_kdata_index(HV_VSM_KDATA_KERNEL_INFO)];
 	rodata = &kdata[hv_vsm_vtl1_kdata_index(HV_VSM_KDATA_KERNEL_DATA)];
 	if (!info->data != !rodata->data)
@@ -437,7 +442,8 @@ static int hv_vsm_vtl1_use_kdata(const struct hv_vsm_vtl1_kdata *kdata)
 		if (ret)
 			return ret;
 	}
-	ret = certs->data ? hv_vsm_vtl1_keys_load(certs->data, certs->size) : 0;
+	ret = hv_vsm_vtl1_keys_load(certs->data, certs->size, revoked->data,
+				    revoked->size, hashes->data, hashes->size);
 	if (ret)
 		hv_vsm_vtl1_ksyms_init(NULL, NULL, 0);
 	return ret;
@@ -452,14 +458,16 @@ static int hv_vsm_vtl1_use_kdata(const struct hv_vsm_vtl1_kdata *kdata)
  * Copies each kind of kernel data (the ranges of one type, in list order)
  * into VTL1, where it stays for the checks that need it, and sets up module
  * validation with it: VTL0's export tables, found through the kernel
- * information in the read-only data, and a keyring of VTL0's certificates.
- * The dispatcher accepts it once.
+ * information in the read-only data, a keyring of VTL0's certificates, and
+ * VTL0's revoked keys and blacklisted hashes. The dispatcher accepts it
+ * once.
  *
  * Context: the VTL call dispatcher, state lock held.
  * Return: 0, -E2BIG if the data exceeds HV_VSM_KDATA_MAX_SIZE, -EINVAL for
  * kernel information without read-only data or the reverse, or export
  * tables outside it, the errno of hv_vsm_vtl1_keys_load(), or the errno of
- * the first invalid part of the request; nothing is kept on error.
+ * the first invalid part of the request; nothing is kept on error but
+ * hashes and revoked keys hv_vsm_vtl1_keys_load() added before failing.
  */
 long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused)
 {

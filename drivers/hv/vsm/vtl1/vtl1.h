@@ -89,7 +89,9 @@ u32 hv_vsm_vtl1_vtl0_mask(u64 pfn);
 bool hv_vsm_vtl1_vtl0_writable(u64 pfn);
 
 /* keys.c */
-int hv_vsm_vtl1_keys_load(const void *certs, size_t size);
+int hv_vsm_vtl1_keys_load(const void *certs, size_t size,
+			  const void *revoked, size_t revoked_size,
+			  const void *hashes, size_t hashes_size);
 int hv_vsm_vtl1_verify_module(const void *file, size_t size, size_t *len);
 
 /* ksyms.c */
