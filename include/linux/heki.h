@@ -287,13 +287,26 @@ static inline bool heki_validates_modules(void)
 
 #endif /* CONFIG_HEKI */
 
+struct module;
+
 #ifdef CONFIG_HEKI_TEST
-void heki_test_tamper_module(const struct heki_module_region *regions,
-			     unsigned int nregions);
+void heki_test_tamper_module(struct heki_module_region *regions,
+			     unsigned int nregions, void **image, size_t *len);
+void heki_test_tamper_module_done(int err);
+void heki_test_module_released(struct module *mod, bool init, u64 token);
 #else
 static inline void
-heki_test_tamper_module(const struct heki_module_region *regions,
-			unsigned int nregions)
+heki_test_tamper_module(struct heki_module_region *regions,
+			unsigned int nregions, void **image, size_t *len)
+{
+}
+
+static inline void heki_test_tamper_module_done(int err)
+{
+}
+
+static inline void heki_test_module_released(struct module *mod, bool init,
+					     u64 token)
 {
 }
 #endif

@@ -69,31 +69,13 @@ void module_heki_init(struct module *mod)
 	mod->heki_boot = false;
 }
 
-/**
- * module_heki_validate() - Have HEKI authenticate a module before it runs
- * @mod: The module, laid out, relocated and patched, nothing of it yet
- *       read-only or executable.
- * @info: Load information.
- *
- * Return: 0 if the module may be completed; otherwise the errno HEKI gives
- * (-EKEYREJECTED, -EPERM, -E2BIG, -ENOMEM), or -EPERM if its loading
- * started before the end of boot and ends after it.
- */
-int module_heki_validate(struct module *mod, struct load_info *info)
+static int module_heki_check(struct module *mod, struct load_info *info,
+			     struct heki_module_region *regions)
 {
-	struct heki_module_region regions[MOD_MEM_NUM_TYPES + 1];
 	size_t layout_size = array_size(info->hdr->e_shnum, sizeof(u64));
 	u64 *layout;
 	unsigned int i;
 	int ret;
-
-	for_each_mod_mem_type(type) {
-		regions[type].base = mod->mem[type].base;
-		regions[type].size = mod->mem[type].size;
-		regions[type].type = type;
-	}
-	/* A test kernel may play the hostile loader here (CONFIG_HEKI_TEST). */
-	heki_test_tamper_module(regions, MOD_MEM_NUM_TYPES);
 
 	if (!info->heki_image) {
 		mod->heki_boot = !heki_validates_modules();
@@ -121,8 +103,36 @@ int module_heki_validate(struct module *mod, struct load_info *info)
 
 	ret = heki_validate_module(mod->name, info->heki_image,
 				   info->heki_image_len, regions,
-				   ARRAY_SIZE(regions), &mod->heki_token);
+				   MOD_MEM_NUM_TYPES + 1, &mod->heki_token);
 	vfree(layout);
+	return ret;
+}
+
+/**
+ * module_heki_validate() - Have HEKI authenticate a module before it runs
+ * @mod: The module, laid out, relocated and patched, nothing of it yet
+ *       read-only or executable.
+ * @info: Load information.
+ *
+ * Return: 0 if the module may be completed; otherwise the errno HEKI gives
+ * (-EKEYREJECTED, -EPERM, -E2BIG, -ENOMEM), or -EPERM if its loading
+ * started before the end of boot and ends after it.
+ */
+int module_heki_validate(struct module *mod, struct load_info *info)
+{
+	struct heki_module_region regions[MOD_MEM_NUM_TYPES + 1];
+	int ret;
+
+	for_each_mod_mem_type(type) {
+		regions[type].base = mod->mem[type].base;
+		regions[type].size = mod->mem[type].size;
+		regions[type].type = type;
+	}
+	/* A test kernel may play the hostile loader here (CONFIG_HEKI_TEST). */
+	heki_test_tamper_module(regions, MOD_MEM_NUM_TYPES, &info->heki_image,
+				&info->heki_image_len);
+	ret = module_heki_check(mod, info, regions);
+	heki_test_tamper_module_done(ret);
 	return ret;
 }
 
@@ -137,9 +147,16 @@ int module_heki_validate(struct module *mod, struct load_info *info)
  */
 bool module_heki_free_init(struct module *mod)
 {
+	bool release;
+
 	if (mod->heki_token)
-		return !heki_free_module_init(mod->name, mod->heki_token);
-	return !mod->heki_boot || !heki_validates_modules();
+		release = !heki_free_module_init(mod->name, mod->heki_token);
+	else
+		release = !mod->heki_boot || !heki_validates_modules();
+	/* A test kernel may play the hostile kernel here (CONFIG_HEKI_TEST). */
+	if (release)
+		heki_test_module_released(mod, true, mod->heki_token);
+	return release;
 }
 
 /**
@@ -153,14 +170,19 @@ bool module_heki_free_init(struct module *mod)
 bool module_heki_release(struct module *mod)
 {
 	u64 token = mod->heki_token;
+	bool release;
 
 	if (token) {
 		mod->heki_token = 0;
-		return !heki_unload_module(mod->name, token);
+		release = !heki_unload_module(mod->name, token);
+	} else if (!mod->heki_boot || !heki_validates_modules()) {
+		release = true;
+	} else {
+		pr_info("heki: module %s was loaded before the end of boot: its memory is kept\n",
+			mod->name);
+		return false;
 	}
-	if (!mod->heki_boot || !heki_validates_modules())
-		return true;
-	pr_info("heki: module %s was loaded before the end of boot: its memory is kept\n",
-		mod->name);
-	return false;
+	if (release)
+		heki_test_module_released(mod, false, token);
+	return release;
 }

@@ -59,9 +59,7 @@
 #include <asm/trapnr.h>
 
 #include "../heki.h"
-
-/* Trap number when no exception happened. */
-#define NO_TRAP		-1
+#include "attack.h"
 
 /* What the code run by the exec attack returns, and what a block does. */
 #define EXEC_RAN	0x48454b49
@@ -143,38 +141,6 @@ static void skip(struct result *res, const char *reason)
 }
 
 /*
- * The primitives: one instruction each, with an exception table entry that
- * resumes after it and reports the trap number instead of an oops.
- */
-static int poke_byte(u8 *dst, u8 val)
-{
-	int trap = NO_TRAP;
-
-	asm volatile("1: movb %[val], %[dst]\n"
-		     "2:\n"
-		     _ASM_EXTABLE_FAULT(1b, 2b)
-		     : [dst] "=m" (*dst), "+a" (trap)
-		     : [val] "q" (val)
-		     : "memory");
-	return trap;
-}
-
-static int peek_byte(const u8 *src, u8 *val)
-{
-	int trap = NO_TRAP;
-	u8 v = 0;
-
-	asm volatile("1: movb %[src], %[v]\n"
-		     "2:\n"
-		     _ASM_EXTABLE_FAULT(1b, 2b)
-		     : [v] "+q" (v), "+a" (trap)
-		     : [src] "m" (*src)
-		     : "memory");
-	*val = v;
-	return trap;
-}
-
-/*
  * Run @insn on @arg (its operand %[op], with @constraint); evaluates to
  * the trap number, or NO_TRAP.
  */
@@ -251,18 +217,16 @@ static void alias_write(struct result *res, void *target)
 }
 
 /*
- * The same on a module's memory, at the kernel virtual address written to
- * the file: after the end of boot, its text and read-only data were
- * validated and locked by the hypervisor side.
+ * Make @fn on the page of a module's memory at the kernel virtual address
+ * @va written to the file, holding the module (and its memory) meanwhile.
  */
-static void write_module(struct result *res, const struct attack *attack,
-			 u64 va)
+static void module_page_attack(struct result *res, u64 va,
+			       void (*fn)(struct result *res, struct page *page,
+					  unsigned long va))
 {
-	void *target = (void *)(unsigned long)va;
 	struct module *mod;
 	struct page *page;
 
-	/* Keep the module, and its memory, while writing to it. */
 	scoped_guard(rcu) {
 		mod = __module_address(va);
 		if (mod && !try_module_get(mod))
@@ -272,12 +236,28 @@ static void write_module(struct result *res, const struct attack *attack,
 		fail(res, -EINVAL);
 		return;
 	}
-	page = vmalloc_to_page(target);
+	page = vmalloc_to_page((void *)(unsigned long)va);
 	if (page)
-		alias_write_page(res, page, target);
+		fn(res, page, va);
 	else
 		fail(res, -EFAULT);
 	module_put(mod);
+}
+
+static void alias_write_module(struct result *res, struct page *page,
+			       unsigned long va)
+{
+	alias_write_page(res, page, (void *)va);
+}
+
+/*
+ * The same on a module's memory: after the end of boot, its text and
+ * read-only data were validated and locked by the hypervisor side.
+ */
+static void write_module(struct result *res, const struct attack *attack,
+			 u64 va)
+{
+	module_page_attack(res, va, alias_write_module);
 }
 
 static void write_text(struct result *res, const struct attack *attack,
@@ -341,10 +321,24 @@ static const u8 exec_code[] = {
 	0xc3,
 };
 
+/* Call @code, which exec_die() returns from if it cannot run, and report. */
+static void run_code(struct result *res, int (*code)(void))
+{
+	int ret;
+
+	WRITE_ONCE(exec_trap, NO_TRAP);
+	WRITE_ONCE(exec_page, (unsigned long)code);
+	ret = code();
+	WRITE_ONCE(exec_page, 0);
+	if (ret == EXEC_BLOCKED)
+		report(res, READ_ONCE(exec_trap), false);
+	else
+		report(res, NO_TRAP, ret == EXEC_RAN);
+}
+
 /* Copy @bytes to a data page, make it executable with set_memory_rox(), run it. */
 static void run_data_page(struct result *res, const u8 *bytes, size_t len)
 {
-	int (*code)(void);
 	void *page;
 	int ret;
 
@@ -360,16 +354,7 @@ static void run_data_page(struct result *res, const u8 *bytes, size_t len)
 		goto out;
 	}
 
-	code = page;
-	WRITE_ONCE(exec_trap, NO_TRAP);
-	WRITE_ONCE(exec_page, (unsigned long)page);
-	ret = code();
-	WRITE_ONCE(exec_page, 0);
-
-	if (ret == EXEC_BLOCKED)
-		report(res, READ_ONCE(exec_trap), false);
-	else
-		report(res, NO_TRAP, ret == EXEC_RAN);
+	run_code(res, page);
 
 	ret = set_memory_nx((unsigned long)page, 1);
 	if (!ret)
@@ -387,6 +372,65 @@ static void exec_data(struct result *res, const struct attack *attack,
 		      u64 arg)
 {
 	run_data_page(res, exec_code, sizeof(exec_code));
+}
+
+/*
+ * Run exec_code at @va, in @page, through a new mapping of the page made
+ * executable with set_memory_x(), which the kernel's own non-executable
+ * mapping does not stop (vmap() maps non-executable). The code is written
+ * through a writable mapping, and what it overwrote is written back.
+ */
+static void alias_exec_page(struct result *res, struct page *page,
+			    unsigned long va)
+{
+	size_t off = min(offset_in_page(va), PAGE_SIZE - sizeof(exec_code));
+	u8 old[sizeof(exec_code)];
+	int trap = NO_TRAP, ret;
+	u8 *rw, *x;
+	size_t i;
+
+	rw = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	x = vmap(&page, 1, VM_MAP, PAGE_KERNEL_RO);
+	if (!rw || !x) {
+		fail(res, -ENOMEM);
+		goto out;
+	}
+	memcpy(old, rw + off, sizeof(old));
+	for (i = 0; i < sizeof(exec_code) && trap == NO_TRAP; i++)
+		trap = poke_byte(rw + off + i, exec_code[i]);
+	if (trap != NO_TRAP) {
+		/* Not even writable: nothing to run. */
+		fail(res, -EACCES);
+		goto restore;
+	}
+	ret = set_memory_x((unsigned long)x, 1);
+	if (ret) {
+		fail(res, ret);
+		goto restore;
+	}
+
+	run_code(res, (void *)(x + off));
+	ret = set_memory_nx((unsigned long)x, 1);
+	if (ret)
+		fail(res, ret);
+restore:
+	for (i = 0; i < sizeof(old); i++)
+		poke_byte(rw + off + i, old[i]);
+out:
+	if (x)
+		vunmap(x);
+	if (rw)
+		vunmap(rw);
+}
+
+/*
+ * Run code in a module's memory: after the end of boot, only text the
+ * hypervisor side validated may run.
+ */
+static void exec_module(struct result *res, const struct attack *attack,
+			u64 va)
+{
+	module_page_attack(res, va, alias_exec_page);
 }
 
 /*
@@ -670,6 +714,7 @@ static struct attack attacks[] = {
 	{ "read_phys", access_phys, .flags = ATTACK_PA },
 	{ "write_phys", access_phys, .flags = ATTACK_PA | ATTACK_WRITE },
 	{ "write_module", write_module, .flags = ATTACK_VA },
+	{ "exec_module", exec_module, .flags = ATTACK_VA },
 	{ "protect_memory", boot_only_call },
 	{ "load_kdata", boot_only_call, .flags = ATTACK_KDATA },
 	{ "recovery", check_recovery },
@@ -749,6 +794,138 @@ static const struct file_operations attack_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * module_release: writing "<mode> <module>" arms an attempt made when that
+ * module's init memory (exec_init_text, free_twice) or the module
+ * (exec_text, replay_unload, replay_free) is released, right after the
+ * hypervisor side released it and before the kernel frees the memory:
+ *
+ *   exec_text       run code in the module's first text page
+ *   exec_init_text  run code in its first init text page
+ *   replay_unload   call the backend's unload_module() again with its token
+ *   replay_free     call free_module_init() with the token after unload
+ *   free_twice      call free_module_init() again with its token
+ *
+ * The replays give "returned <errno>", or "skipped" without a token.
+ */
+enum release_mode {
+	RELEASE_EXEC_TEXT,
+	RELEASE_EXEC_INIT_TEXT,
+	RELEASE_REPLAY_UNLOAD,
+	RELEASE_REPLAY_FREE,
+	RELEASE_FREE_TWICE,
+};
+
+static const char *const release_modes[] = {
+	[RELEASE_EXEC_TEXT] = "exec_text",
+	[RELEASE_EXEC_INIT_TEXT] = "exec_init_text",
+	[RELEASE_REPLAY_UNLOAD] = "replay_unload",
+	[RELEASE_REPLAY_FREE] = "replay_free",
+	[RELEASE_FREE_TWICE] = "free_twice",
+};
+
+static struct attack release_attack = { .name = "module_release" };
+static int release_armed = -1;
+static char release_module[MODULE_NAME_LEN];
+
+static ssize_t release_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[16 + MODULE_NAME_LEN], *name;
+	int mode;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	name = strim(buf);
+	mode = sysfs_match_string(release_modes, strsep(&name, " "));
+	if (mode < 0)
+		return mode;
+	name = name ? skip_spaces(name) : "";
+	if (!*name || strlen(name) >= sizeof(release_module))
+		return -EINVAL;
+
+	mutex_lock(&heki_test_lock);
+	strscpy(release_module, name);
+	WRITE_ONCE(release_armed, mode);
+	release_attack.last = (struct result){ .outcome = OUTCOME_NONE };
+	mutex_unlock(&heki_test_lock);
+	return count;
+}
+
+static void release_replay(struct result *res, enum release_mode mode,
+			   u64 token)
+{
+	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
+	int (*op)(u64 token);
+
+	op = !hv ? NULL : mode == RELEASE_REPLAY_UNLOAD ? hv->unload_module :
+	     hv->free_module_init;
+	if (!token || !op) {
+		skip(res, "no token");
+		return;
+	}
+	res->outcome = OUTCOME_RETURNED;
+	res->value = op(token);
+	res->cpu = raw_smp_processor_id();
+}
+
+/**
+ * heki_test_module_released() - Make the armed module_release attempt
+ * @mod: the module whose memory the kernel is about to free
+ * @init: true for its init memory, false for the whole module
+ * @token: the backend's handle of the module, 0 if it has none
+ *
+ * Called by the module loader once HEKI released the memory, whatever the
+ * state of HEKI. Does nothing unless module_release was armed for @mod
+ * and this release, and then only once.
+ */
+void heki_test_module_released(struct module *mod, bool init, u64 token)
+{
+	struct result res = { .outcome = OUTCOME_NONE };
+	enum mod_mem_type type;
+	int mode = READ_ONCE(release_armed);
+	bool init_mode;
+
+	if (mode < 0)
+		return;
+	mutex_lock(&heki_test_lock);
+	mode = release_armed;
+	init_mode = mode == RELEASE_EXEC_INIT_TEXT || mode == RELEASE_FREE_TWICE;
+	if (mode < 0 || init != init_mode || strcmp(mod->name, release_module)) {
+		mutex_unlock(&heki_test_lock);
+		return;
+	}
+	WRITE_ONCE(release_armed, -1);
+	switch (mode) {
+	case RELEASE_EXEC_TEXT:
+	case RELEASE_EXEC_INIT_TEXT:
+		type = init ? MOD_INIT_TEXT : MOD_TEXT;
+		if (mod->mem[type].size)
+			alias_exec_page(&res, vmalloc_to_page(mod->mem[type].base),
+					(unsigned long)mod->mem[type].base);
+		else
+			skip(&res, "no such memory");
+		break;
+	default:
+		release_replay(&res, mode, token);
+		break;
+	}
+	release_attack.last = res;
+	mutex_unlock(&heki_test_lock);
+	pr_info("module_release: %s %s: outcome %d (%ld)\n", release_modes[mode],
+		mod->name, res.outcome, res.value);
+}
+
+static const struct file_operations release_fops = {
+	.open = simple_open,
+	.read = attack_read,
+	.write = release_write,
+	.llseek = default_llseek,
+};
+
 static int __init heki_test_init(void)
 {
 	struct dentry *dir;
@@ -762,6 +939,8 @@ static int __init heki_test_init(void)
 	for (i = 0; i < ARRAY_SIZE(attacks); i++)
 		debugfs_create_file(attacks[i].name, 0600, dir, &attacks[i],
 				    &attack_fops);
+	debugfs_create_file(release_attack.name, 0600, dir, &release_attack,
+			    &release_fops);
 	pr_warn("attack test interface in debugfs, for testing only\n");
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/vmstat.h>
 #include <asm/mshyperv.h>
 
 #include "vtl1.h"
@@ -61,6 +62,8 @@ struct hv_vsm_vtl1_module {
 
 static LIST_HEAD(hv_vsm_vtl1_modules);
 static unsigned int hv_vsm_vtl1_nr_modules;
+/* How many times the last module VTL1 held went. */
+static unsigned int hv_vsm_vtl1_nr_emptied;
 static u32 hv_vsm_vtl1_module_seq;
 
 static int hv_vsm_vtl1_check_module_attr(u64 attr)
@@ -489,6 +492,22 @@ long hv_vsm_vtl1_free_module_init(u64 token, u64 a2, u64 a3)
 	return 0;
 }
 
+/*
+ * Every time the last module goes, VTL1's free memory should be back to
+ * what it was the first time: log it the 1st, 10th, 100th, ... time.
+ */
+static void hv_vsm_vtl1_log_emptied(void)
+{
+	unsigned int n = ++hv_vsm_vtl1_nr_emptied;
+
+	while (n % 10 == 0)
+		n /= 10;
+	if (n == 1)
+		pr_info("modules: none held (%u times), %lu pages free\n",
+			hv_vsm_vtl1_nr_emptied,
+			global_zone_page_state(NR_FREE_PAGES));
+}
+
 /**
  * hv_vsm_vtl1_unload_module() - UNLOAD_MODULE
  * @token: what VALIDATE_MODULE returned
@@ -514,9 +533,10 @@ long hv_vsm_vtl1_unload_module(u64 token, u64 a2, u64 a3)
 	if (ret)
 		return ret;
 	list_del(&mod->list);
-	hv_vsm_vtl1_nr_modules--;
 	kvfree(mod->exports);
 	kfree(mod);
+	if (!--hv_vsm_vtl1_nr_modules)
+		hv_vsm_vtl1_log_emptied();
 	return 0;
 }
 
