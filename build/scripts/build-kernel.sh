@@ -68,14 +68,19 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.heki-confhash" 2>/dev/null)" != "$
 fi
 
 echo "  MAKE    $(basename "$obj"): $targets"
-# The built-in certificates are included with .incbin, which the
-# compiler's dependency output (and so ccache's depend mode) does not
-# see: a cached object would carry another build's signing key, and this
-# build's modules and VTL1 image would not verify. Build that object
-# without ccache first; the build below then finds it up to date.
-if grep -q '^CONFIG_SYSTEM_TRUSTED_KEYRING=y' "$obj/.config"; then
+# The built-in and revocation certificates are included with .incbin,
+# which the compiler's dependency output (and so ccache's depend mode)
+# does not see: a cached object would carry another build's keys, and
+# this build's modules and VTL1 image would not verify. Build those
+# objects without ccache first; the build below finds them up to date.
+certs=()
+grep -q '^CONFIG_SYSTEM_TRUSTED_KEYRING=y' "$obj/.config" &&
+	certs+=(certs/system_certificates.o)
+grep -q '^CONFIG_SYSTEM_REVOCATION_LIST=y' "$obj/.config" &&
+	certs+=(certs/revocation_certificates.o)
+if [ ${#certs[@]} -gt 0 ]; then
 	CCACHE_DISABLE=1 "${kmake[@]}" -j"$jobs" --no-print-directory \
-		certs/system_certificates.o
+		"${certs[@]}"
 fi
 # shellcheck disable=SC2086
 "${kmake[@]}" -j"$jobs" --no-print-directory $targets

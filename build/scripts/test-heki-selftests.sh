@@ -13,7 +13,8 @@
 # VTL1, one boot each): sealed, every attack and malformed VTL call must be
 # blocked, at least MIN_VSM_ATTACKS of them, and every must-work case pass;
 # with heki=off, the same attacks on the kernel must get through, which
-# shows that the hypervisor, not the guest, blocked them. Prints a
+# shows that the hypervisor, not the guest, blocked them. A third boot,
+# sealed with module.sig_enforce=1, runs the module tests again. Prints a
 # "result:" line with the counts for make check's total.
 #
 # Usage: test-heki-selftests.sh <bzImage> <initrd> <log dir> off|vsm
@@ -29,10 +30,21 @@ MIN_MUST_WORK=6
 # Those plus VTL1 memory, boot-only calls after the seal, malformed calls.
 MIN_VSM_ATTACKS=20
 # Real modules load, run, unload and reload (also 600 times, and from two
-# processes at once); unsigned and modified ones; modules changed by the
-# loader after layout (text, rodata, reloc); writes to a loaded module's
-# text and rodata through an alias.
-MIN_MODULE_TESTS=11
+# processes at once); unsigned and modified ones, another module's
+# signature; revoked, blacklisted and unknown keys, also handed to the
+# hypervisor side by a hostile loader; modules changed by the loader after
+# layout (text, rodata, reloc, size, kernel text, another module, outside
+# RAM); writes to a loaded module's text and rodata through an alias,
+# code run in its data; text run after unload, init text after its
+# release, tokens replayed after release; text changed from another CPU
+# during validation.
+MIN_MODULE_TESTS=30
+# The same less the two long ones, in the boot with module.sig_enforce=1.
+MIN_ENFORCED_MODULE_TESTS=28
+# VTL1 logs its free pages whenever it holds no module any more (the 1st,
+# 10th, 100th, ... time): after the 600 cycles, at most this many pages
+# (1 MiB) fewer than the first time.
+MAX_VTL1_PAGES_LOST=256
 
 . "$here/check-lib.sh"
 
@@ -62,13 +74,34 @@ all_blocked() {
 		[ "$m" -eq "$k" ] && [ "$k" -ge "$MIN_MUST_WORK" ]
 }
 
-# <log>: every module test passed (what passes depends on the state).
+# <log> [<minimum>]: every module test passed (what passes depends on the
+# state).
 modules_ok() {
 	local line
 	line=$(grep -a '^heki-selftests: ' "$1" | tail -1)
 	[[ $line =~ ,\ ([0-9]+)/([0-9]+)\ module\ tests\ ok ]] || return 1
 	[ "${BASH_REMATCH[1]}" -eq "${BASH_REMATCH[2]}" ] &&
-		[ "${BASH_REMATCH[2]}" -ge "$MIN_MODULE_TESTS" ]
+		[ "${BASH_REMATCH[2]}" -ge "${2:-$MIN_MODULE_TESTS}" ]
+}
+
+# <VTL1 log>: its free pages came back after the modules went; sets
+# vtl1_mem to what it saw.
+vtl1_memory_back() {
+	local first last
+	first=$(grep -a -o 'modules: none held (1 times), [0-9]* pages free' "$1" |
+		sed 's/.*, \([0-9]*\) pages.*/\1/' | head -n 1)
+	last=$(grep -a -o 'modules: none held ([0-9]* times), [0-9]* pages free' "$1" |
+		tail -n 1 | sed 's/.*(\([0-9]*\) times), \([0-9]*\) pages.*/\1 \2/')
+	vtl1_mem="no module records in $1"
+	[ -n "$first" ] && [ -n "$last" ] || return 1
+	vtl1_mem="${last% *} times no module left, ${last#* } pages free against $first the first time"
+	echo "  VTL1: $vtl1_mem"
+	[ "${last% *}" -ge 100 ] && [ $((first - ${last#* })) -le "$MAX_VTL1_PAGES_LOST" ]
+}
+
+# <log> <pattern>: how many KTAP results match ^ok <n> <pattern>$.
+count_ok() {
+	grep -a -c -E "^ok [0-9]+ $2\$" "$1"
 }
 
 # <log> <test>: the KTAP result of a module test.
@@ -90,6 +123,9 @@ vsm)
 		grep -q '^heki-init: heki-selftests exit status 0' "$log"
 	check "sealed: signed modules load, run and unload; VTL1 refuses the unsigned one" \
 		modules_ok "$log"
+	check "sealed: VTL1's free memory comes back after hundreds of module loads" \
+		vtl1_memory_back "${log%.log}.vtl1.log"
+	vtl1_memory_back "${log%.log}.vtl1.log" >/dev/null
 	sealed=$(grep -a '^heki-selftests: ' "$log" | tail -1)
 	mods_sealed=$log
 
@@ -104,20 +140,40 @@ vsm)
 	check "heki=off: the same modules load, the unsigned one too" \
 		modules_ok "$log"
 	off=$(grep -a '^heki-selftests: ' "$log" | tail -1)
+	mods_off=$log
+
+	log=$logs/vsm-selftests-sig-enforce.log
+	check "sealed, module.sig_enforce=1: the module tests run without oops or warning" \
+		env QUIET=1 TIMEOUT=600 "$here/vsm-boot.sh" "$log" "$kernel" \
+		"$initrd" 2 "module.sig_enforce=1 heki_test=heki-selftests heki_selftests=modules"
+	check "sealed, module.sig_enforce=1: every module test passes" \
+		modules_ok "$log" "$MIN_ENFORCED_MODULE_TESTS"
+	enforced=$(grep -a '^heki-selftests: ' "$log" | tail -1 |
+		sed -n 's/.*, \([0-9]*\/[0-9]*\) module tests ok.*/\1/p')
+
 	echo "result: VSM guest sealed: ${sealed#heki-selftests: }; heki=off: ${off#heki-selftests: heki disabled: }"
 	loaded=$(module_case "$mods_sealed" load_run_unload_reload &&
 		module_case "$mods_sealed" uses_exports_of_another && echo 3 || echo 0)
 	cycles=$(module_case "$mods_sealed" many_cycles && echo 600 || echo "NOT 600")
 	parallel=$(module_case "$mods_sealed" parallel_loads && echo "in parallel" || echo "NOT in parallel")
 	refused=0
-	module_case "$mods_sealed" unsigned_module && refused=$((refused + 1))
-	module_case "$mods_sealed" modified_after_signing && refused=$((refused + 1))
-	tamper=$(grep -a -c '^ok [0-9]* tamper\.[a-z]*\.after_layout$' "$mods_sealed")
-	alias=$(grep -a -c '^ok [0-9]* loaded\.[a-z]*\.write_through_alias$' "$mods_sealed")
-	through=$(grep -a -c '^ok [0-9]* tamper\.[a-z]*\.after_layout$' "$log")
-	module_case "$log" unsigned_module && through="$through tampered and the unsigned one" ||
+	for t in unsigned_module modified_after_signing signature_of_another; do
+		module_case "$mods_sealed" $t && refused=$((refused + 1))
+	done
+	keys=$(count_ok "$mods_sealed" 'keys\.[a-z]+\.signed_by')
+	handed=$(( $(count_ok "$mods_sealed" 'keys\.[a-z]+\.handed_to_hypervisor') +
+		   $(count_ok "$mods_sealed" 'modules\.other_signature_handed_to_hypervisor') ))
+	tamper=$(count_ok "$mods_sealed" 'tamper\.[a-z_]+\.after_layout')
+	alias=$(count_ok "$mods_sealed" 'loaded\.[a-z]+\.write_through_alias')
+	data=$(module_case "$mods_sealed" exec_module_data && echo blocked || echo "NOT blocked")
+	released=$(count_ok "$mods_sealed" 'released\.[a-z_]+\.attempt')
+	race=$(grep -a -o 'module_tamper: race: .*' "$mods_sealed" | tail -1 | tr -d '\r')
+	module_case "$mods_sealed" changed_during_validation || race="FAILED: $race"
+	through=$(count_ok "$mods_off" 'tamper\.[a-z_]+\.after_layout')
+	off_keys=$(count_ok "$mods_off" '(keys\.[a-z]+\.handed_to_hypervisor|modules\.other_signature_handed_to_hypervisor)')
+	module_case "$mods_off" unsigned_module && through="$through tampered and the unsigned one" ||
 		through="$through tampered, the unsigned one NOT"
-	echo "result: modules: sealed: $loaded/3 signed modules loaded, run, unloaded and reloaded (deflate on zlib's exports), $cycles load/unload cycles, 2 modules $parallel; $refused/2 bad modules refused (unsigned: by VTL1); $tamper/3 changed after layout refused by VTL1; $alias/2 writes to module text and rodata blocked; heki=off: $through load"
+	echo "result: modules: sealed: $loaded/3 signed modules loaded, run, unloaded and reloaded (deflate on zlib's exports), $cycles load/unload cycles (VTL1: $vtl1_mem), 2 modules $parallel; $refused/3 bad modules refused (unsigned: by VTL1); $keys/3 modules signed by a revoked, blacklisted or unknown key refused; $handed/4 bad signatures handed to VTL1 by a hostile loader refused; $tamper/7 changed after layout refused by VTL1; $alias/2 writes to module text and rodata blocked, code in module data $data; $released/5 attempts after release blocked (text after unload, init text after FREE_MODULE_INIT, UNLOAD twice, FREE after UNLOAD, FREE twice); text changed from another CPU during validation: ${race:-no race}; with module.sig_enforce=1: $enforced module tests ok; heki=off: $through load, and the $off_keys handed-over files change nothing"
 	;;
 off)
 	for run in "off:heki=off:disabled" "on::no backend"; do

@@ -8,6 +8,9 @@
 # tests expect what the state calls for (a module without its signature is
 # refused only when sealed).
 #
+# With heki_selftests=modules on the kernel command line (a boot with
+# module.sig_enforce=1), only the module tests run, less the long ones.
+#
 # Every test of a binary's plan ("1..<n>") that was not skipped counts, and
 # passes only with an "ok" line: a test without a result (the binary
 # crashed) fails. A binary without a plan, or whose error exit no result
@@ -16,9 +19,11 @@ dir=/selftests/heki
 status=0
 skips=0
 
-run() {	# <test> -> its KTAP output; its counts in ok and all
-	tap=/tmp/$1.tap
-	"$dir/$1" > "$tap" 2>&1
+run() {	# <test> [<option>...] -> its KTAP output; its counts in ok and all
+	t=$1
+	shift
+	tap=/tmp/$t.tap
+	"$dir/$t" "$@" > "$tap" 2>&1
 	rc=$?
 	[ "$rc" -eq 0 ] || status=1
 	cat "$tap"
@@ -40,6 +45,11 @@ for t in attacks_test vtl_calls_test must_work_test modules_test; do
 	fi
 done
 state=$(cat /sys/kernel/security/heki/state 2>/dev/null)
+if grep -q 'heki_selftests=modules' /proc/cmdline; then
+	run modules_test -T many_cycles -T parallel_loads
+	echo "heki-selftests: modules only (heki ${state:-absent}, sig_enforce $(cat /sys/module/module/parameters/sig_enforce)), $ok/$all module tests ok, $skips skipped"
+	exit $status
+fi
 # must_work_test kills a task with the #GP of rdtsc on purpose (PR_SET_TSC):
 # keep the kernel from logging it like an unexpected fault.
 echo 0 > /proc/sys/debug/exception-trace
