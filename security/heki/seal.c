@@ -324,6 +324,8 @@ static int pin_registers(struct heki_core *core)
 /* Kernel data kept by heki_keep_kdata() until the end of boot sends it. */
 static DEFINE_MUTEX(kept_kdata_lock);
 static bool kept_kdata_sent;
+/* Kernel data was lost: the backend must not get the rest as complete. */
+static bool kept_kdata_lost;
 static struct {
 	void *data;
 	size_t size;
@@ -344,7 +346,8 @@ static struct {
  * Context: May sleep.
  * Return: 0, -EINVAL for a bad type or no data, -EPERM after the end of
  * boot (the backend no longer takes kernel data, which is logged once),
- * -ENOMEM.
+ * -ENOMEM. After -ENOMEM, no kernel data is sent at the end of boot: the
+ * backend then trusts no key rather than fewer revocations.
  */
 int heki_keep_kdata(enum heki_kdata_type type, const void *data, size_t size)
 {
@@ -365,6 +368,7 @@ int heki_keep_kdata(enum heki_kdata_type type, const void *data, size_t size)
 	}
 	old = kept_kdata[type].size;
 	if (check_add_overflow(old, size, &new)) {
+		kept_kdata_lost = true;
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -372,6 +376,7 @@ int heki_keep_kdata(enum heki_kdata_type type, const void *data, size_t size)
 	if (PAGE_ALIGN(new) > PAGE_ALIGN(old) || !copy) {
 		copy = vzalloc(PAGE_ALIGN(new));
 		if (!copy) {
+			kept_kdata_lost = true;
 			ret = -ENOMEM;
 			goto out;
 		}
@@ -398,6 +403,11 @@ static int load_kdata(struct heki_core *core)
 	mutex_unlock(&kept_kdata_lock);
 
 	heki_request_init(&req, HEKI_REQ_KDATA);
+	if (kept_kdata_lost) {
+		pr_err("kernel data was lost during boot: none is sent\n");
+		ret = -ENOMEM;
+		goto out;
+	}
 	ret = heki_request_add(&req, (unsigned long)__start_rodata,
 			       __pa_symbol(__start_rodata),
 			       PFN_PHYS(PFN_UP(__pa_symbol(__end_rodata))),
@@ -409,6 +419,7 @@ static int load_kdata(struct heki_core *core)
 						       t);
 	if (!ret)
 		ret = heki_core_load_kdata(core, &req);
+out:
 	heki_request_free(&req);
 	for (t = 0; t < HEKI_KDATA_MAX; t++) {
 		vfree(kept_kdata[t].data);

@@ -434,8 +434,9 @@ static void kdata_hash_unterminated(struct req *r)
 /* A valid hash after the padding. */
 static void kdata_hash_after_padding(struct req *r)
 {
-	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, "bin:00\0\0bin:11",
-		      17);
+	static const char hashes[] = "bin:00\0\0bin:11";
+
+	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, hashes, sizeof(hashes));
 }
 
 /* Kernel information without the read-only data it points into. */

@@ -112,20 +112,64 @@ static int hv_vsm_vtl1_blacklist(const char *hashes, size_t size, bool mark)
 	return memchr_inv(hashes + pos, 0, size - pos) ? -EBADMSG : n;
 }
 
-/* Put each revocation certificate into the system blacklist keyring. */
+/*
+ * Length of the DER SEQUENCE at the start of @p, whatever the form of its
+ * length (short, or long with up to three bytes); 0 if there is none or
+ * it runs past @size.
+ */
+static size_t hv_vsm_vtl1_der_len(const u8 *p, size_t size)
+{
+	size_t hdr = 2, len, i;
+
+	if (size < 2 || p[0] != 0x30)
+		return 0;
+	len = p[1];
+	if (len & 0x80) {
+		hdr += len & 0x7f;
+		if (hdr == 2 || hdr > 5 || size < hdr)
+			return 0;
+		for (len = 0, i = 2; i < hdr; i++)
+			len = len << 8 | p[i];
+	}
+	return len <= size - hdr ? hdr + len : 0;
+}
+
+/*
+ * Length of the revocation certificates at the start of @certs, DER
+ * SEQUENCEs of any size (VTL0 keeps those added during boot as it got
+ * them); what follows must be zero padding.
+ */
+static int hv_vsm_vtl1_revoked_len(const u8 *certs, size_t size, size_t *len)
+{
+	size_t pos = 0, plen;
+
+	while (pos < size && certs[pos]) {
+		plen = hv_vsm_vtl1_der_len(certs + pos, size - pos);
+		if (!plen)
+			return -EBADMSG;
+		pos += plen;
+	}
+	*len = pos;
+	return memchr_inv(certs + pos, 0, size - pos) ? -EBADMSG : 0;
+}
+
+/*
+ * Put each revocation certificate into the system blacklist keyring. As
+ * VTL0's kernel does, skip one the key code cannot parse or refuses (it
+ * revokes nothing in either kernel), but not a lack of memory.
+ */
 static int hv_vsm_vtl1_revoke(const u8 *certs, size_t len)
 {
 	size_t pos, plen;
-	int n = 0;
+	int n = 0, ret;
 
-	/* hv_vsm_vtl1_certs_len() checked the sequence and the lengths. */
+	/* hv_vsm_vtl1_revoked_len() checked the sequences and lengths. */
 	for (pos = 0; pos < len; pos += plen) {
-		plen = ((certs[pos + 2] << 8) | certs[pos + 3]) + 4;
-		/*
-		 * As VTL0's kernel does, skip a certificate the key code
-		 * cannot parse; it revokes nothing in either kernel.
-		 */
-		if (!add_key_to_revocation_list((const char *)certs + pos, plen))
+		plen = hv_vsm_vtl1_der_len(certs + pos, len - pos);
+		ret = add_key_to_revocation_list((const char *)certs + pos, plen);
+		if (ret == -ENOMEM)
+			return ret;
+		if (!ret)
 			n++;
 	}
 	return n;
@@ -140,7 +184,7 @@ static int hv_vsm_vtl1_revoke(const u8 *certs, size_t len)
  * @hashes: the BLACKLIST_HASHES kernel data, zero padded, or NULL
  * @hashes_size: its size
  *
- * Checks all three, then blacklists the hashes and revokes the keys in
+ * Checks all three, then revokes the keys and blacklists the hashes in
  * VTL1's system blacklist keyring, which the key and PKCS#7 code consult,
  * and last builds the keyring of VTL0's certificates, so that a
  * blacklisted certificate never enters it. Without @certs no module can
@@ -171,7 +215,7 @@ int hv_vsm_vtl1_keys_load(const void *certs, size_t size,
 			return -ENOKEY;
 	}
 	if (revoked) {
-		ret = hv_vsm_vtl1_certs_len(revoked, revoked_size, &revoked_len);
+		ret = hv_vsm_vtl1_revoked_len(revoked, revoked_size, &revoked_len);
 		if (ret)
 			return ret;
 	}
@@ -179,12 +223,21 @@ int hv_vsm_vtl1_keys_load(const void *certs, size_t size,
 		ret = hv_vsm_vtl1_blacklist(hashes, hashes_size, false);
 		if (ret < 0)
 			return ret;
+	}
+	/*
+	 * Revocations first: a revocation certificate whose own hash is
+	 * blacklisted would not enter the blacklist keyring afterwards.
+	 */
+	if (revoked_len) {
+		nrevoked = hv_vsm_vtl1_revoke(revoked, revoked_len);
+		if (nrevoked < 0)
+			return nrevoked;
+	}
+	if (hashes) {
 		nhashes = hv_vsm_vtl1_blacklist(hashes, hashes_size, true);
 		if (nhashes < 0)
 			return nhashes;
 	}
-	if (revoked_len)
-		nrevoked = hv_vsm_vtl1_revoke(revoked, revoked_len);
 	if (!certs)
 		return 0;
 
