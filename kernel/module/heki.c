@@ -115,8 +115,8 @@ static int module_heki_check(struct module *mod, struct load_info *info,
  * @info: Load information.
  *
  * Return: 0 if the module may be completed; otherwise the errno HEKI gives
- * (-EKEYREJECTED, -EPERM, -E2BIG, -ENOMEM), or -EPERM if its loading
- * started before the end of boot and ends after it.
+ * (-EKEYREJECTED, -EPERM, -E2BIG, -ENOMEM, -EOPNOTSUPP), or -EPERM if its
+ * loading started before the end of boot and ends after it.
  */
 int module_heki_validate(struct module *mod, struct load_info *info)
 {

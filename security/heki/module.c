@@ -63,6 +63,8 @@ static const char *refusal_reason(int err)
 		return "memory does not match the signed file";
 	case -E2BIG:
 		return "too large";
+	case -EOPNOTSUPP:
+		return "uses run-time code patching the backend does not support";
 	case -ENOMEM:
 		return "out of memory";
 	default:
@@ -72,7 +74,9 @@ static const char *refusal_reason(int err)
 
 /*
  * The errno init_module() returns: signature and key problems are
- * -EKEYREJECTED, a lack of memory stays what it is, anything else is -EPERM.
+ * -EKEYREJECTED; a lack of memory, a module too large and one using what
+ * the backend does not support stay what they are; anything else is
+ * -EPERM.
  */
 static int refusal_errno(int err)
 {
@@ -84,6 +88,7 @@ static int refusal_errno(int err)
 		return -EKEYREJECTED;
 	case -E2BIG:
 	case -ENOMEM:
+	case -EOPNOTSUPP:
 		return err;
 	default:
 		return -EPERM;
@@ -103,9 +108,10 @@ static int refusal_errno(int err)
  * @token: Where the backend's handle for the module goes.
  *
  * Return: 0 if the module may run; otherwise -EKEYREJECTED (not signed,
- * unknown, revoked or bad signature), -E2BIG, -ENOMEM or -EPERM (anything
- * else, including a backend that cannot validate modules), after one
- * ``heki:`` line naming the module and the reason.
+ * unknown, revoked or bad signature), -E2BIG, -ENOMEM, -EOPNOTSUPP (the
+ * module uses run-time code patching the backend does not support) or
+ * -EPERM (anything else, including a backend that cannot validate
+ * modules), after one ``heki:`` line naming the module and the reason.
  */
 int heki_core_validate_module(struct heki_core *core, const char *name,
 			      const void *image, size_t len,
@@ -174,9 +180,9 @@ EXPORT_SYMBOL_IF_KUNIT(heki_core_validate_module);
  * Called by the module loader after the end of boot, before it makes any
  * module memory read-only or executable.
  *
- * Return: 0 if the module may run; -EKEYREJECTED, -E2BIG, -ENOMEM or
- * -EPERM otherwise, after one ``heki:`` line naming the module and the
- * reason.
+ * Return: 0 if the module may run; -EKEYREJECTED, -E2BIG, -ENOMEM,
+ * -EOPNOTSUPP or -EPERM otherwise, after one ``heki:`` line naming the
+ * module and the reason.
  */
 int heki_validate_module(const char *name, const void *image, size_t len,
 			 const struct heki_module_region *regions,

@@ -118,7 +118,7 @@ static void heki_module_refusal_errno(struct kunit *test)
 		{ -EKEYREJECTED, -EKEYREJECTED }, { -ENOKEY, -EKEYREJECTED },
 		{ -EKEYREVOKED, -EKEYREJECTED }, { -ENODATA, -EKEYREJECTED },
 		{ -EPERM, -EPERM }, { -EACCES, -EPERM }, { -EBUSY, -EPERM },
-		{ -EOPNOTSUPP, -EPERM }, { -EINVAL, -EPERM },
+		{ -EOPNOTSUPP, -EOPNOTSUPP }, { -EINVAL, -EPERM },
 		{ -E2BIG, -E2BIG }, { -ENOMEM, -ENOMEM },
 	};
 	struct module_ctx *ctx = test->priv;
