@@ -48,6 +48,7 @@
 #include <linux/memblock.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/text-patching.h>
@@ -241,9 +242,16 @@ static int race_writer(void *data)
 			usleep_range(100, 200);
 			continue;
 		}
-		/* A flip and its undo: stopped between runs, the byte is back. */
-		if (poke_byte(racer.byte, racer.genuine ^ 0xff) != NO_TRAP ||
-		    poke_byte(racer.byte, racer.genuine) != NO_TRAP) {
+		/*
+		 * A flip, a while flipped, and the undo: stopped between
+		 * runs, the byte is back.
+		 */
+		if (poke_byte(racer.byte, racer.genuine ^ 0xff) != NO_TRAP) {
+			WRITE_ONCE(racer.blocked, true);
+			continue;
+		}
+		ndelay(get_random_u32_below(2000));
+		if (poke_byte(racer.byte, racer.genuine) != NO_TRAP) {
 			WRITE_ONCE(racer.blocked, true);
 			continue;
 		}

@@ -494,15 +494,13 @@ long hv_vsm_vtl1_free_module_init(u64 token, u64 a2, u64 a3)
 
 /*
  * Every time the last module goes, VTL1's free memory should be back to
- * what it was the first time: log it the 1st, 10th, 100th, ... time.
+ * what it was the first time: log it the 1st, 100th, 200th, ... time.
  */
 static void hv_vsm_vtl1_log_emptied(void)
 {
 	unsigned int n = ++hv_vsm_vtl1_nr_emptied;
 
-	while (n % 10 == 0)
-		n /= 10;
-	if (n == 1)
+	if (n == 1 || !(n % 100))
 		pr_info("modules: none held (%u times), %lu pages free\n",
 			hv_vsm_vtl1_nr_emptied,
 			global_zone_page_state(NR_FREE_PAGES));
