@@ -36,6 +36,9 @@ bench crypto_acompress crypto/crypto_acompress.ko || status=1
 bench zlib_deflate lib/zlib_deflate/zlib_deflate.ko || status=1
 bench deflate crypto/deflate.ko crypto/crypto_acompress.ko \
 	lib/zlib_deflate/zlib_deflate.ko || status=1
+bench zstd_compress lib/zstd/zstd_compress.ko || status=1
+bench zstd crypto/zstd.ko crypto/crypto_acompress.ko \
+	lib/zstd/zstd_compress.ko || status=1
 [ -r /sys/kernel/security/heki/modules ] &&
 	sed 's/^/bench-modules: heki /' /sys/kernel/security/heki/modules
 exit $status
