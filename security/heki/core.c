@@ -15,6 +15,7 @@
 #include <linux/kstrtox.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 #include <kunit/visibility.h>
 
 #include "heki.h"
@@ -24,6 +25,7 @@ struct heki_core heki_core = {
 	.state = HEKI_STATE_NO_BACKEND,
 	.ram_only = true,
 	.counters.root = RB_ROOT,
+	.kdata.lock = __MUTEX_INITIALIZER(heki_core.kdata.lock),
 };
 EXPORT_SYMBOL_IF_KUNIT(heki_core);
 
@@ -100,6 +102,7 @@ void heki_core_init(struct heki_core *core, bool enabled)
 {
 	memset(core, 0, sizeof(*core));
 	spin_lock_init(&core->lock);
+	mutex_init(&core->kdata.lock);
 	heki_counters_init(&core->counters);
 	core->state = enabled ? HEKI_STATE_NO_BACKEND : HEKI_STATE_DISABLED;
 }
@@ -111,7 +114,11 @@ EXPORT_SYMBOL_IF_KUNIT(heki_core_init);
  */
 void heki_core_destroy(struct heki_core *core)
 {
+	unsigned int t;
+
 	heki_counters_destroy(&core->counters);
+	for (t = 0; t < HEKI_KDATA_MAX; t++)
+		vfree(core->kdata.data[t]);
 }
 EXPORT_SYMBOL_IF_KUNIT(heki_core_destroy);
 

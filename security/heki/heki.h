@@ -8,6 +8,7 @@
 
 #include <linux/cpumask.h>
 #include <linux/heki.h>
+#include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -179,6 +180,23 @@ struct heki_module_stats {
 };
 
 /**
+ * struct heki_kept_kdata - Kernel data kept until the end of boot sends it
+ * @lock: Protects everything below.
+ * @sent: The end of boot took the data: nothing is kept any more.
+ * @lost: Some data could not be kept: none is sent.
+ * @data: Per &enum heki_kdata_type, what was kept, in vmalloc memory
+ *        zeroed to a page boundary, or NULL.
+ * @size: Per type, the bytes kept.
+ */
+struct heki_kept_kdata {
+	struct mutex lock;	/* see above */
+	bool sent;
+	bool lost;
+	void *data[HEKI_KDATA_MAX];
+	size_t size[HEKI_KDATA_MAX];
+};
+
+/**
  * struct heki_core - State of one HEKI instance
  * @lock: Protects everything below; taken with interrupts disabled because
  *        the page attribute hooks may run in any context.
@@ -196,6 +214,7 @@ struct heki_module_stats {
  * @seal: Backend calls made to seal the kernel.
  * @pinned: CPUs whose last lock_regs call succeeded.
  * @modules: Modules handled after the end of boot.
+ * @kdata: Kernel data kept for the backend (not under @lock).
  */
 struct heki_core {
 	spinlock_t lock;	/* see above */
@@ -213,6 +232,7 @@ struct heki_core {
 	struct heki_seal_stats seal;
 	struct cpumask pinned;
 	struct heki_module_stats modules;
+	struct heki_kept_kdata kdata;
 };
 
 /**
@@ -264,6 +284,9 @@ extern struct heki_core heki_core;
 /* core.c: the instance, its backend and its state */
 void heki_core_init(struct heki_core *core, bool enabled);
 void heki_core_destroy(struct heki_core *core);
+int heki_core_keep_kdata(struct heki_core *core, enum heki_kdata_type type,
+			 const void *data, size_t size);
+int heki_core_send_kdata(struct heki_core *core);
 int heki_core_register(struct heki_core *core, struct heki_hypervisor *hv);
 int heki_core_lock_regs(struct heki_core *core, unsigned int cpu);
 int heki_core_load_kdata(struct heki_core *core, struct heki_request *req);

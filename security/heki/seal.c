@@ -321,15 +321,62 @@ static int pin_registers(struct heki_core *core)
 	return ret < 0 ? ret : 0;
 }
 
-/* Kernel data kept by heki_keep_kdata() until the end of boot sends it. */
-static DEFINE_MUTEX(kept_kdata_lock);
-static bool kept_kdata_sent;
-/* Kernel data was lost: the backend must not get the rest as complete. */
-static bool kept_kdata_lost;
-static struct {
-	void *data;
-	size_t size;
-} kept_kdata[HEKI_KDATA_MAX];
+/**
+ * heki_core_keep_kdata() - Keep kernel data for the backend
+ * @core: Instance.
+ * @type: What it is; not %HEKI_KERNEL_DATA, which HEKI finds itself.
+ * @data: The data.
+ * @size: Its size in bytes.
+ *
+ * Appends a copy of @data to what @core kept of @type.
+ *
+ * Context: May sleep.
+ * Return: 0, -EINVAL for a bad type or no data, -EPERM once
+ * heki_core_send_kdata() took the data (logged once), -ENOMEM (after
+ * which heki_core_send_kdata() sends nothing).
+ */
+int heki_core_keep_kdata(struct heki_core *core, enum heki_kdata_type type,
+			 const void *data, size_t size)
+{
+	struct heki_kept_kdata *kept = &core->kdata;
+	size_t old, new;
+	void *copy;
+	int ret = 0;
+
+	if (type >= HEKI_KDATA_MAX || type == HEKI_KERNEL_DATA || !size)
+		return -EINVAL;
+	mutex_lock(&kept->lock);
+	if (kept->sent) {
+		pr_warn_once("kernel data of type %d added after the end of boot: not passed to the backend\n",
+			     type);
+		ret = -EPERM;
+		goto out;
+	}
+	old = kept->size[type];
+	copy = kept->data[type];
+	if (check_add_overflow(old, size, &new)) {
+		copy = NULL;
+	} else if (!copy || PAGE_ALIGN(new) > PAGE_ALIGN(old)) {
+		copy = vzalloc(PAGE_ALIGN(new));
+		if (copy && old)
+			memcpy(copy, kept->data[type], old);
+	}
+	if (!copy) {
+		kept->lost = true;
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (copy != kept->data[type]) {
+		vfree(kept->data[type]);
+		kept->data[type] = copy;
+	}
+	memcpy(copy + old, data, size);
+	kept->size[type] = new;
+out:
+	mutex_unlock(&kept->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(heki_core_keep_kdata);
 
 /**
  * heki_keep_kdata() - Keep kernel data for the backend
@@ -351,59 +398,33 @@ static struct {
  */
 int heki_keep_kdata(enum heki_kdata_type type, const void *data, size_t size)
 {
-	size_t old, new;
-	void *copy;
-	int ret = 0;
-
 	if (heki_is_disabled())
 		return 0;
-	if (type >= HEKI_KDATA_MAX || type == HEKI_KERNEL_DATA || !size)
-		return -EINVAL;
-	mutex_lock(&kept_kdata_lock);
-	if (kept_kdata_sent) {
-		pr_warn_once("kernel data of type %d added after the end of boot: not passed to the backend\n",
-			     type);
-		ret = -EPERM;
-		goto out;
-	}
-	old = kept_kdata[type].size;
-	if (check_add_overflow(old, size, &new)) {
-		kept_kdata_lost = true;
-		ret = -ENOMEM;
-		goto out;
-	}
-	copy = kept_kdata[type].data;
-	if (PAGE_ALIGN(new) > PAGE_ALIGN(old) || !copy) {
-		copy = vzalloc(PAGE_ALIGN(new));
-		if (!copy) {
-			kept_kdata_lost = true;
-			ret = -ENOMEM;
-			goto out;
-		}
-		if (old)
-			memcpy(copy, kept_kdata[type].data, old);
-		vfree(kept_kdata[type].data);
-	}
-	memcpy(copy + old, data, size);
-	kept_kdata[type].data = copy;
-	kept_kdata[type].size = new;
-out:
-	mutex_unlock(&kept_kdata_lock);
-	return ret;
+	return heki_core_keep_kdata(&heki_core, type, data, size);
 }
 
-static int load_kdata(struct heki_core *core)
+/**
+ * heki_core_send_kdata() - Hand the kernel data to the backend
+ * @core: Instance.
+ *
+ * Sends the kernel's read-only data and what heki_core_keep_kdata() kept
+ * in one load_kdata call, then frees the kept data; nothing is kept
+ * afterwards.
+ *
+ * Return: 0, -ENOMEM if kernel data was lost (nothing is sent) or for a
+ * lack of memory, or the error of heki_core_load_kdata().
+ */
+int heki_core_send_kdata(struct heki_core *core)
 {
+	struct heki_kept_kdata *kept = &core->kdata;
 	struct heki_request req;
 	unsigned int t;
 	int ret;
 
-	mutex_lock(&kept_kdata_lock);
-	kept_kdata_sent = true;
-	mutex_unlock(&kept_kdata_lock);
-
+	mutex_lock(&kept->lock);
+	kept->sent = true;
 	heki_request_init(&req, HEKI_REQ_KDATA);
-	if (kept_kdata_lost) {
+	if (kept->lost) {
 		pr_err("kernel data was lost during boot: none is sent\n");
 		ret = -ENOMEM;
 		goto out;
@@ -413,21 +434,23 @@ static int load_kdata(struct heki_core *core)
 			       PFN_PHYS(PFN_UP(__pa_symbol(__end_rodata))),
 			       HEKI_KERNEL_DATA);
 	for (t = 0; !ret && t < HEKI_KDATA_MAX; t++)
-		if (kept_kdata[t].data)
-			ret = heki_request_add_vmalloc(&req, kept_kdata[t].data,
-						       PAGE_ALIGN(kept_kdata[t].size),
+		if (kept->data[t])
+			ret = heki_request_add_vmalloc(&req, kept->data[t],
+						       PAGE_ALIGN(kept->size[t]),
 						       t);
 	if (!ret)
 		ret = heki_core_load_kdata(core, &req);
 out:
 	heki_request_free(&req);
 	for (t = 0; t < HEKI_KDATA_MAX; t++) {
-		vfree(kept_kdata[t].data);
-		kept_kdata[t].data = NULL;
-		kept_kdata[t].size = 0;
+		vfree(kept->data[t]);
+		kept->data[t] = NULL;
+		kept->size[t] = 0;
 	}
+	mutex_unlock(&kept->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(heki_core_send_kdata);
 
 /**
  * heki_late_init() - Seal the kernel at the end of boot
@@ -480,7 +503,7 @@ void heki_late_init(void)
 		pr_err("protect_memory failed: %d\n", ret);
 		complete = false;
 	}
-	ret = load_kdata(core);
+	ret = heki_core_send_kdata(core);
 	if (ret) {
 		pr_err("load_kdata failed: %d\n", ret);
 		complete = false;
