@@ -184,6 +184,13 @@ def check(repo, base, outdir, fragments):
     base_git = base_repo(base, outdir)
     work = fresh_tree(base_git, os.path.join(outdir + '-check'))
     obj = os.path.abspath(os.path.join(outdir + '-build'))
+    # A fragment generated into another kernel build directory (the test
+    # keys) names its files relative to that directory: bring them along.
+    for f in fragments:
+        d = os.path.dirname(f)
+        if os.path.exists(os.path.join(os.path.dirname(d), '.config')):
+            shutil.copytree(d, os.path.join(obj, os.path.basename(d)),
+                            dirs_exist_ok=True)
     mails = sorted(glob.glob(os.path.join(os.path.abspath(outdir),
                                           '[0-9]*.patch')))[1:]
     failures = 0
