@@ -31,25 +31,6 @@
 
 static struct key *hv_vsm_vtl1_vtl0_keys;
 
-/*
- * Length of the DER certificates at the start of @certs, as
- * x509_load_certificate_list() reads them (SEQUENCE with a two-byte
- * length); what follows must be zero padding.
- */
-static int hv_vsm_vtl1_certs_len(const u8 *certs, size_t size, size_t *len)
-{
-	size_t pos = 0, plen;
-
-	while (size - pos >= 4 && certs[pos] == 0x30 && certs[pos + 1] == 0x82) {
-		plen = ((certs[pos + 2] << 8) | certs[pos + 3]) + 4;
-		if (plen > size - pos)
-			return -EBADMSG;
-		pos += plen;
-	}
-	*len = pos;
-	return memchr_inv(certs + pos, 0, size - pos) ? -EBADMSG : 0;
-}
-
 /* Longest blacklisted hash, in hexadecimal digits (SHA-512). */
 #define HV_VSM_HASH_HEX_MAX	128
 
@@ -135,17 +116,19 @@ static size_t hv_vsm_vtl1_der_len(const u8 *p, size_t size)
 }
 
 /*
- * Length of the revocation certificates at the start of @certs, DER
- * SEQUENCEs of any size (VTL0 keeps those added during boot as it got
- * them); what follows must be zero padding.
+ * Length of the DER certificates at the start of @certs; what follows must
+ * be zero padding. The built-in lists, which x509_load_certificate_list()
+ * reads, use a SEQUENCE with a two-byte length (@two_byte); revocation
+ * certificates added during boot are kept as they came, of any size.
  */
-static int hv_vsm_vtl1_revoked_len(const u8 *certs, size_t size, size_t *len)
+static int hv_vsm_vtl1_certs_len(const u8 *certs, size_t size, size_t *len,
+				 bool two_byte)
 {
 	size_t pos = 0, plen;
 
 	while (pos < size && certs[pos]) {
 		plen = hv_vsm_vtl1_der_len(certs + pos, size - pos);
-		if (!plen)
+		if (!plen || (two_byte && certs[pos + 1] != 0x82))
 			return -EBADMSG;
 		pos += plen;
 	}
@@ -163,7 +146,7 @@ static int hv_vsm_vtl1_revoke(const u8 *certs, size_t len)
 	size_t pos, plen;
 	int n = 0, ret;
 
-	/* hv_vsm_vtl1_revoked_len() checked the sequences and lengths. */
+	/* hv_vsm_vtl1_certs_len() checked the sequences and lengths. */
 	for (pos = 0; pos < len; pos += plen) {
 		plen = hv_vsm_vtl1_der_len(certs + pos, len - pos);
 		ret = add_key_to_revocation_list((const char *)certs + pos, plen);
@@ -208,14 +191,15 @@ int hv_vsm_vtl1_keys_load(const void *certs, size_t size,
 	int ret;
 
 	if (certs) {
-		ret = hv_vsm_vtl1_certs_len(certs, size, &len);
+		ret = hv_vsm_vtl1_certs_len(certs, size, &len, true);
 		if (ret)
 			return ret;
 		if (!len)
 			return -ENOKEY;
 	}
 	if (revoked) {
-		ret = hv_vsm_vtl1_revoked_len(revoked, revoked_size, &revoked_len);
+		ret = hv_vsm_vtl1_certs_len(revoked, revoked_size, &revoked_len,
+					    false);
 		if (ret)
 			return ret;
 	}
