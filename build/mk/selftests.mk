@@ -38,7 +38,8 @@ initramfs: $(call needs,selftests)
 CHECK_SUITES += heki-selftests-off
 
 # Without a hypervisor backend (stock QEMU), HEKI on and heki=off: every
-# attack must get through and every must-work case pass.
+# attack must get through and every must-work case pass; the same kernel
+# run as one that should be sealed (heki_expect=sealed) must fail them.
 check-heki-selftests-off: $(call needs,initramfs)
 	@build/scripts/test-heki-selftests.sh $(VTL0_KERNEL) $(VTL0_INITRD) \
 		$(OUT)/logs off

@@ -8,6 +8,9 @@
 # Mode "off" (stock QEMU, no hypervisor backend): boot once with heki=off
 # and once with HEKI on; both times every attack that applies must get
 # through, at least MIN_ATTACKS of them, and every must-work case pass.
+# A third boot expects the kernel to be sealed (heki_expect=sealed), as a
+# kernel whose backend failed would be: every attack and module test must
+# fail.
 #
 # Mode "vsm" (the Hyper-V/VSM emulator, VTL0 with the VSM backend and
 # VTL1, one boot each): sealed, every attack and malformed VTL call must be
@@ -60,6 +63,17 @@ all_through() {
 	m=${BASH_REMATCH[3]} k=${BASH_REMATCH[4]}
 	[ "$a" -eq "$n" ] && [ "$n" -ge "$MIN_ATTACKS" ] &&
 		[ "$m" -eq "$k" ] && [ "$k" -ge "$MIN_MUST_WORK" ]
+}
+
+# <log>: the summary line says that HEKI was not sealed as expected, and
+# that every attack and module test failed.
+all_failed() {
+	local line
+	line=$(grep -a '^heki-selftests: ' "$1" | tail -1)
+	echo "  $1: ${line:-no summary line}"
+	[[ $line =~ ^heki-selftests:\ heki\ no-backend,\ sealed\ expected:\ 0/([0-9]+)\ attack\ tests\ passed,.*\ 0/([0-9]+)\ module\ tests\ ok ]] &&
+		[ "${BASH_REMATCH[1]}" -ge "$MIN_ATTACKS" ] &&
+		[ "${BASH_REMATCH[2]}" -ge "$MIN_MODULE_TESTS" ]
 }
 
 # <log>: the summary line says that all attacks were blocked.
@@ -181,7 +195,7 @@ vsm)
 	echo "result: modules: sealed: $loaded/5 signed modules loaded, run, unloaded and reloaded (deflate and zstd on other modules' exports, zstd_compress of 300 KiB), libchacha with static call sites $static_calls, $cycles load/unload cycles (VTL1: $vtl1_mem), 2 modules $parallel; $refused/3 bad modules refused (unsigned: by VTL1); $keys/4 modules signed by a revoked, blacklisted, unknown or the build's key refused or (the build's) loaded; $handed/5 files handed to VTL1 by a hostile loader refused (4 bad signatures) or (the genuine one) accepted; $tamper/7 changed after layout refused by VTL1; $alias/2 writes to module text and rodata blocked, code in module data $data; $released/5 attempts after release blocked (text after unload, init text after FREE_MODULE_INIT, UNLOAD twice, FREE after UNLOAD, FREE twice); text changed from another CPU during validation: ${race:-no race}; with module.sig_enforce=1: $enforced module tests ok; heki=off: $through load, and the $off_keys handed-over files change nothing"
 	;;
 off)
-	for run in "off:heki=off:disabled" "on::no backend"; do
+	for run in "off:heki=off:disabled" "on:heki_expect=no-backend:no backend"; do
 		IFS=: read -r name args state <<< "$run"
 		log=$logs/heki-selftests-$name.log
 		check "heki ${name}: the guest runs the selftests without oops or warning" \
@@ -194,6 +208,16 @@ off)
 		check "heki ${name}: modules load, run and unload, the unsigned one too" \
 			modules_ok "$log"
 	done
+	# The same kernel, which has no backend, run as one that should be
+	# sealed: the tests must fail rather than count what got through.
+	log=$logs/heki-selftests-unprotected.log
+	check "heki on, sealed expected: the guest runs the selftests without oops or warning" \
+		env QUIET=1 SMP=2 MEM=1G TIMEOUT=600 "$here/boot.sh" "$log" \
+		"$kernel" "$initrd" "heki_expect=sealed heki_test=heki-selftests"
+	check "heki on, sealed expected: every attack and module test fails" \
+		all_failed "$log"
+	check "heki on, sealed expected: the selftests exit with an error" \
+		grep -q '^heki-init: heki-selftests exit status [1-9]' "$log"
 	;;
 *)
 	echo "test-heki-selftests: unknown mode $mode" >&2

@@ -8,6 +8,11 @@
 # tests expect what the state calls for (a module without its signature is
 # refused only when sealed).
 #
+# The state expected comes from heki_expect=sealed|off|no-backend on the
+# kernel command line (else off with heki=off, sealed otherwise), as in the
+# tests themselves: when HEKI is in another state, the line says so and
+# the script fails.
+#
 # With heki_selftests=modules on the kernel command line (a boot with
 # module.sig_enforce=1), only the module tests run, less the long ones.
 #
@@ -62,10 +67,25 @@ m_ok=$ok m_all=$all
 run modules_test
 mod_ok=$ok mod_all=$all
 
-if [ "$state" = sealed ]; then
+expect=sealed
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	heki=[nN0]* | heki=[oO][fF]*) expect=off ;;
+	heki_expect=*) expect=${arg#heki_expect=}; break ;;
+	esac
+done
+case $state in
+disabled) now=off ;;
+"no backend") now=no-backend ;;
+*) now=${state:-absent} ;;
+esac
+if [ "$now" != "$expect" ]; then
+	what="heki $now, $expect expected: $a_ok/$a_all attack tests passed"
+	status=1
+elif [ "$state" = sealed ]; then
 	what="blocked $a_ok/$a_all attacks"
 else
-	what="heki ${state:-absent}: $a_ok/$a_all attacks got through"
+	what="heki ${state}: $a_ok/$a_all attacks got through"
 fi
 echo "heki-selftests: $what, $m_ok/$m_all must-work cases ok, $mod_ok/$mod_all module tests ok, $skips skipped"
 exit $status

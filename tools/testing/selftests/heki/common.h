@@ -4,6 +4,7 @@
  *
  * The state of HEKI comes from securityfs heki/, the attacks are made by
  * the kernel's test interface in debugfs heki_test/ (CONFIG_HEKI_TEST).
+ * Include it after kselftest_harness.h.
  */
 
 #ifndef _SELFTESTS_HEKI_COMMON_H
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -60,6 +62,86 @@ static inline enum heki_mode heki_mode(void)
 	if (!strcmp(state, "sealed"))
 		return HEKI_MODE_SEALED;
 	return HEKI_MODE_UNKNOWN;
+}
+
+static inline const char *heki_mode_name(enum heki_mode mode)
+{
+	switch (mode) {
+	case HEKI_MODE_OFF:
+		return "off";
+	case HEKI_MODE_NO_BACKEND:
+		return "no-backend";
+	case HEKI_MODE_SEALED:
+		return "sealed";
+	default:
+		return "unknown";
+	}
+}
+
+static inline enum heki_mode heki_mode_parse(const char *name, size_t len)
+{
+	enum heki_mode mode;
+
+	for (mode = HEKI_MODE_OFF; mode <= HEKI_MODE_SEALED; mode++)
+		if (strlen(heki_mode_name(mode)) == len &&
+		    !strncmp(heki_mode_name(mode), name, len))
+			return mode;
+	return HEKI_MODE_UNKNOWN;
+}
+
+/* Whether @val, the value of heki= on the command line, turns HEKI off. */
+static inline bool heki_param_off(const char *val, size_t len)
+{
+	/* The kernel parses it with kstrtobool(). */
+	if (len >= 2 && (val[0] == 'o' || val[0] == 'O'))
+		return val[1] == 'f' || val[1] == 'F';
+	return len && strchr("nN0", val[0]);
+}
+
+/*
+ * The HEKI state the tests expect. It never comes from the kernel's own
+ * state: a kernel that should be protected but is not (no backend, or a
+ * backend that failed to seal) must fail the tests, not count the attacks
+ * that got through as passes. It is the environment variable HEKI_EXPECT
+ * or, without it, heki_expect= on the kernel command line, each one of
+ * "sealed", "off" or "no-backend"; without either, "off" when the kernel
+ * was booted with heki=off and "sealed" otherwise. Anything else is
+ * HEKI_MODE_UNKNOWN, which no kernel matches.
+ */
+static inline enum heki_mode heki_expected_mode(void)
+{
+	const char *env = getenv("HEKI_EXPECT");
+	enum heki_mode mode = HEKI_MODE_SEALED;
+	char cmdline[4096], *arg, *save;
+
+	if (env)
+		return heki_mode_parse(env, strlen(env));
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)))
+		return HEKI_MODE_UNKNOWN;
+	for (arg = strtok_r(cmdline, " \t", &save); arg;
+	     arg = strtok_r(NULL, " \t", &save)) {
+		if (!strncmp(arg, "heki_expect=", 12))
+			return heki_mode_parse(arg + 12, strlen(arg + 12));
+		if (!strncmp(arg, "heki=", 5) &&
+		    heki_param_off(arg + 5, strlen(arg + 5)))
+			mode = HEKI_MODE_OFF;
+	}
+	return mode;
+}
+
+/*
+ * The state of HEKI, in a test or a fixture set-up (it uses the harness's
+ * ASSERT): the test fails unless it is the expected one.
+ */
+static inline enum heki_mode
+heki_mode_as_expected(struct __test_metadata *_metadata)
+{
+	enum heki_mode mode = heki_mode(), expected = heki_expected_mode();
+
+	ASSERT_EQ(expected, mode)
+		TH_LOG("HEKI is %s, %s expected (HEKI_EXPECT, heki_expect=)",
+		       heki_mode_name(mode), heki_mode_name(expected));
+	return mode;
 }
 
 /* The backend of the Hyper-V VSM, which cannot seal without VTL1 running. */

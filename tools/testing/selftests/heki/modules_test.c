@@ -217,7 +217,7 @@ FIXTURE(modules) {
 
 FIXTURE_SETUP(modules)
 {
-	self->mode = heki_mode();
+	self->mode = heki_mode_as_expected(_metadata);
 	unload_all();
 }
 
@@ -446,7 +446,7 @@ FIXTURE_VARIANT_ADD(loaded, rodata) {
 
 FIXTURE_SETUP(loaded)
 {
-	self->mode = heki_mode();
+	self->mode = heki_mode_as_expected(_metadata);
 	unload_all();
 	ASSERT_EQ(0, load_file(PLAIN));
 }
@@ -583,7 +583,7 @@ FIXTURE_SETUP(released)
 {
 	const struct test_module *m;
 
-	self->mode = heki_mode();
+	self->mode = heki_mode_as_expected(_metadata);
 	unload_all();
 	/* What the module uses, loaded first. */
 	for (m = modules; m < variant->module; m++)
@@ -692,7 +692,7 @@ FIXTURE_VARIANT_ADD(keys, unknown) {
 
 FIXTURE_SETUP(keys)
 {
-	self->mode = heki_mode();
+	self->mode = heki_mode_as_expected(_metadata);
 	if (variant->key)
 		snprintf(self->path, sizeof(self->path), KEYS_DIR "/%s.ko",
 			 variant->key);
@@ -780,7 +780,7 @@ FIXTURE_VARIANT_ADD(tamper, outside_ram) {
 
 FIXTURE_SETUP(tamper)
 {
-	self->mode = heki_mode();
+	self->mode = heki_mode_as_expected(_metadata);
 	unload_all();
 	if (variant->first)
 		ASSERT_EQ(0, load_file(variant->first));

@@ -131,12 +131,11 @@ TEST(tsc_prctl)
  */
 TEST(cpu_hotplug)
 {
-	enum heki_mode mode = heki_mode();
+	enum heki_mode mode = heki_mode_as_expected(_metadata);
 	char path[128], val[16];
 	const char *expect;
 	int cpu, ncpus;
 
-	ASSERT_NE(HEKI_MODE_UNKNOWN, mode);
 	ncpus = sysconf(_SC_NPROCESSORS_CONF);
 	for (cpu = 1; cpu < ncpus; cpu++) {
 		snprintf(path, sizeof(path),
