@@ -53,6 +53,15 @@ enum hv_vsm_vtl_call_nr {
 #define HV_VSM_LVBS_UNSERVED_FIRST	0x1ffe9
 #define HV_VSM_LVBS_UNSERVED_LAST	0x1ffea
 
+/*
+ * HvRegisterHypercall, the hypercall MSR as a register, and its Locked
+ * bit: once set, the hypercall page stays where it is until the partition
+ * is reset. VTL0 sets it before SIGNAL_END_OF_BOOT, which VTL1 refuses
+ * without it.
+ */
+#define HV_VSM_REGISTER_HYPERCALL	0x00090001
+#define HV_VSM_HYPERCALL_LOCKED		BIT_ULL(1)
+
 /* Byte VTL1 writes into the boot signal page to release a VTL0 CPU. */
 #define HV_VSM_BOOT_TOKEN		0xdc
 
@@ -196,7 +205,7 @@ enum hv_vsm_module_mem {
  * @HV_VSM_VIOLATION_MEM_WRITE: write to protected memory
  * @HV_VSM_VIOLATION_MEM_EXEC: execution of memory without execute access
  * @HV_VSM_VIOLATION_CR0: write clearing a pinned CR0 bit
- * @HV_VSM_VIOLATION_CR4: write clearing a pinned CR4 bit
+ * @HV_VSM_VIOLATION_CR4: write clearing a pinned CR4 bit or changing a fixed one
  * @HV_VSM_VIOLATION_MSR: write changing a pinned MSR
  * @HV_VSM_VIOLATION_GDTR: load of GDTR
  * @HV_VSM_VIOLATION_IDTR: load of IDTR
@@ -243,8 +252,10 @@ struct hv_vsm_violation {
 
 /*
  * What LOCK_REGS pins: CR0 bits that must stay set, CR4 bits that may not
- * be cleared once set, and the bits of EFER and of the APIC base that must
- * keep their value. The MSRs whose whole value is pinned, and the
+ * be cleared once set, CR4 bits that keep the value they had, all of EFER
+ * (the kernel never changes it once up, and its SVME, LMA or NXE would
+ * each undo a protection), and the bits of the APIC base that must keep
+ * their value. The other MSRs whose whole value is pinned, and the
  * descriptor tables that may not be loaded, are listed in
  * Documentation/virt/hyperv/vsm.rst and in the table both sides share.
  */
@@ -252,7 +263,8 @@ struct hv_vsm_violation {
 #define HV_VSM_PINNED_CR4	(X86_CR4_PAE | X86_CR4_UMIP | X86_CR4_LA57 | \
 				 X86_CR4_FSGSBASE | X86_CR4_SMEP | \
 				 X86_CR4_SMAP | X86_CR4_CET)
-#define HV_VSM_PINNED_EFER	(EFER_SCE | EFER_LME | EFER_NX)
+#define HV_VSM_FIXED_CR4	X86_CR4_FRED
+#define HV_VSM_PINNED_EFER	(~0ULL)
 #define HV_VSM_PINNED_APIC_BASE	(MSR_IA32_APICBASE_BASE | \
 				 MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)
 

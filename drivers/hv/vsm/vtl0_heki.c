@@ -21,6 +21,8 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/msr.h>
+#include <asm/mshyperv.h>
 #include <asm/sections.h>
 #include <asm/tlbflush.h>
 #include <hyperv/hv_vsm.h>
@@ -254,6 +256,15 @@ static int hv_vsm_vtl0_unload_module(u64 token)
 
 static int hv_vsm_vtl0_finish_boot(void)
 {
+	u64 msr;
+
+	/*
+	 * Lock the hypercall page where it is: a sealed kernel must not have
+	 * the hypervisor write it over its own text. VTL1 refuses the end of
+	 * boot without the lock.
+	 */
+	rdmsrq(HV_X64_MSR_HYPERCALL, msr);
+	wrmsrq(HV_X64_MSR_HYPERCALL, msr | HV_VSM_HYPERCALL_LOCKED);
 	return hv_vsm_vtl0_call(HV_VSM_NR_SIGNAL_END_OF_BOOT, 0, 0, 0);
 }
 
@@ -333,13 +344,7 @@ static const struct hv_vsm_vtl0_bits hv_vsm_vtl0_cr4_bits[] __initconst = {
 	{ X86_CR4_FSGSBASE, "FSGSBASE" }, { X86_CR4_PCIDE, "PCIDE" },
 	{ X86_CR4_OSXSAVE, "OSXSAVE" }, { X86_CR4_SMEP, "SMEP" },
 	{ X86_CR4_SMAP, "SMAP" }, { X86_CR4_PKE, "PKE" }, { X86_CR4_CET, "CET" },
-	{ }
-};
-
-static const struct hv_vsm_vtl0_bits hv_vsm_vtl0_efer_bits[] __initconst = {
-	{ EFER_SCE, "SCE" }, { EFER_LME, "LME" }, { EFER_LMA, "LMA" },
-	{ EFER_NX, "NXE" }, { EFER_SVME, "SVME" }, { EFER_LMSLE, "LMSLE" },
-	{ EFER_FFXSR, "FFXSR" },
+	{ X86_CR4_FRED, "FRED" },
 	{ }
 };
 
@@ -356,7 +361,6 @@ static const struct hv_vsm_vtl0_bits hv_vsm_vtl0_apic_base_bits[] __initconst = 
 enum {
 	HV_VSM_VTL0_LINE_CR0,
 	HV_VSM_VTL0_LINE_CR4,
-	HV_VSM_VTL0_LINE_EFER,
 	HV_VSM_VTL0_LINE_APIC_BASE,
 	HV_VSM_VTL0_LINE_MSR,
 	HV_VSM_VTL0_LINE_TABLES,
@@ -405,10 +409,8 @@ static void __init hv_vsm_vtl0_describe_pins(void)
 	hv_vsm_vtl0_describe(HV_VSM_VTL0_LINE_CR0, "cr0", hv_vsm_vtl0_cr0_bits,
 			     HV_VSM_PINNED_CR0);
 	hv_vsm_vtl0_describe(HV_VSM_VTL0_LINE_CR4, "cr4", hv_vsm_vtl0_cr4_bits,
-			     HV_VSM_PINNED_CR4 & cr4_read_shadow());
-	hv_vsm_vtl0_describe(HV_VSM_VTL0_LINE_EFER, "efer",
-			     hv_vsm_vtl0_efer_bits,
-			     hv_vsm_msr_pins[HV_VSM_PIN_EFER].mask);
+			     (HV_VSM_PINNED_CR4 | HV_VSM_FIXED_CR4) &
+			     cr4_read_shadow());
 	hv_vsm_vtl0_describe(HV_VSM_VTL0_LINE_APIC_BASE, "apic_base",
 			     hv_vsm_vtl0_apic_base_bits,
 			     hv_vsm_msr_pins[HV_VSM_PIN_APIC_BASE].mask);

@@ -439,6 +439,17 @@ static void kdata_hash_after_padding(struct req *r)
 	kdata_content(r, HV_VSM_KDATA_BLACKLIST_HASHES, hashes, sizeof(hashes));
 }
 
+/*
+ * The end of boot before VTL0 locked its hypercall page, which a sealed
+ * VTL0 could otherwise move over its own text: refused, and the boot-only
+ * calls the boot still makes afterwards show that VTL1 did not seal.
+ */
+static void end_of_boot_unlocked(struct req *r)
+{
+	r->func = hv_vsm_vtl_call_id(HV_VSM_NR_SIGNAL_END_OF_BOOT);
+	r->a1 = 0;
+}
+
 /* Kernel information without the read-only data it points into. */
 static void kdata_info_alone(struct req *r)
 {
@@ -483,6 +494,7 @@ static const struct vsm_case malformed[] = {
 	{ "kdata_hash_unterminated", -EBADMSG, 1, kdata_hash_unterminated },
 	{ "kdata_hash_after_padding", -EBADMSG, 1, kdata_hash_after_padding },
 	{ "kdata_info_alone", -EINVAL, 1, kdata_info_alone },
+	{ "end_of_boot_unlocked", -EPERM, 1, end_of_boot_unlocked },
 };
 
 /* Valid requests, for the calls of the table that take arguments. */

@@ -48,6 +48,11 @@ static long hv_vsm_vtl1_boot(u64 a1, u64 a2, u64 a3)
 
 static long hv_vsm_vtl1_signal_end_of_boot(u64 a1, u64 a2, u64 a3)
 {
+	int ret;
+
+	ret = hv_vsm_vtl1_hypercall_locked();
+	if (ret)
+		return ret;
 	hv_vsm_vtl1_end_of_boot = true;
 	pr_info("end of boot: VTL0 protections sealed\n");
 	return 0;

@@ -44,6 +44,7 @@ struct hv_vsm_vtl1_pins {
 	bool restarting;	/* VTL0 was reset since it was locked */
 	u64 cr0;	/* pinned CR0 bits that were set */
 	u64 cr4;	/* pinned CR4 bits that were set */
+	u64 cr4_fixed;	/* the HV_VSM_FIXED_CR4 bits, as they were */
 	u64 msr[HV_VSM_NR_MSR_PINS];
 	union hv_register_value table[HV_VSM_NR_TABLE_PINS];
 };
@@ -111,6 +112,13 @@ static bool hv_vsm_vtl1_msr_pinned(const struct hv_vsm_vtl1_pins *pins, unsigned
 	return !((value ^ pins->msr[i]) & hv_vsm_msr_pins[i].mask);
 }
 
+/* A CR4 value keeps the pinned bits that were set and the fixed ones. */
+static bool hv_vsm_vtl1_cr4_pinned(const struct hv_vsm_vtl1_pins *pins, u64 value)
+{
+	return (value & pins->cr4) == pins->cr4 &&
+	       (value & HV_VSM_FIXED_CR4) == pins->cr4_fixed;
+}
+
 static bool hv_vsm_vtl1_table_pinned(const struct hv_vsm_vtl1_pins *pins,
 				     unsigned int i, const union hv_register_value *v)
 {
@@ -131,7 +139,7 @@ static bool hv_vsm_vtl1_back_to_pins(const struct hv_vsm_vtl1_pins *pins,
 	unsigned int i;
 
 	if ((now->cr0 & pins->cr0) != pins->cr0 ||
-	    (now->cr4 & pins->cr4) != pins->cr4)
+	    !hv_vsm_vtl1_cr4_pinned(pins, now->cr4))
 		return false;
 	for (i = 0; i < HV_VSM_NR_MSR_PINS; i++)
 		if (!hv_vsm_vtl1_msr_pinned(pins, i, now->msr[i]))
@@ -188,7 +196,8 @@ static enum hrtimer_restart hv_vsm_vtl1_relock_expired(struct hrtimer *timer)
 	if (hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_CR4,
 				&values[0].reg64))
 		values[0].reg64 = 0;
-	values[0].reg64 |= pins->cr4;
+	values[0].reg64 &= ~HV_VSM_FIXED_CR4;
+	values[0].reg64 |= pins->cr4 | pins->cr4_fixed;
 	for (i = 0; i < HV_VSM_NR_TABLE_PINS; i++) {
 		names[1 + i] = hv_vsm_table_pins[i].reg;
 		values[1 + i] = pins->table[i];
@@ -203,6 +212,33 @@ static enum hrtimer_restart hv_vsm_vtl1_relock_expired(struct hrtimer *timer)
 	pr_warn("VP%u: restarted VTL0 was not locked again in time: pins restored\n",
 		vp);
 	return HRTIMER_NORESTART;
+}
+
+/**
+ * hv_vsm_vtl1_hypercall_locked() - Check that VTL0's hypercall page is locked
+ *
+ * The hypervisor writes the hypercall page over whatever VTL0 points its
+ * hypercall MSR at; unlocked, a sealed VTL0 could point it at its own
+ * text. Locked, it stays where it is until the partition is reset.
+ *
+ * Return: 0 if VTL0's hypercall MSR is enabled and locked, -EPERM if it is
+ * not, or the errno of a failed hypercall.
+ */
+int hv_vsm_vtl1_hypercall_locked(void)
+{
+	u64 msr;
+	int ret;
+
+	ret = hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_VSM_REGISTER_HYPERCALL,
+				  &msr);
+	if (ret)
+		return ret;
+	if ((msr & (HV_X64_MSR_HYPERCALL_ENABLE | HV_VSM_HYPERCALL_LOCKED)) !=
+	    (HV_X64_MSR_HYPERCALL_ENABLE | HV_VSM_HYPERCALL_LOCKED)) {
+		pr_warn("end of boot refused: VTL0's hypercall page is not locked\n");
+		return -EPERM;
+	}
+	return 0;
 }
 
 /**
@@ -242,7 +278,7 @@ long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3)
 	};
 	const union hv_register_value ctl_values[ARRAY_SIZE(ctl_names)] = {
 		{ .reg64 = HV_VSM_PINNED_CR0 },
-		{ .reg64 = HV_VSM_PINNED_CR4 },
+		{ .reg64 = HV_VSM_PINNED_CR4 | HV_VSM_FIXED_CR4 },
 		{ .reg64 = hv_vsm_vtl1_intercepts.as_uint64 |
 			   hv_vsm_vtl1_table_intercepts.as_uint64 },
 	};
@@ -261,6 +297,7 @@ long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3)
 	if ((pins.cr0 & HV_VSM_PINNED_CR0) != HV_VSM_PINNED_CR0)
 		return -EINVAL;
 	pins.cr0 &= HV_VSM_PINNED_CR0;
+	pins.cr4_fixed = pins.cr4 & HV_VSM_FIXED_CR4;
 	pins.cr4 &= HV_VSM_PINNED_CR4;
 	pins.locked = true;
 	pins.restarting = false;
@@ -308,8 +345,13 @@ static bool hv_vsm_vtl1_restarting(const struct hv_x64_intercept_message_header 
 	return pins->restarting;
 }
 
-/* Apply a write VTL0 was allowed to make and step over its instruction. */
-static void hv_vsm_vtl1_allow(const struct hv_x64_intercept_message_header *hdr,
+/*
+ * Apply a write VTL0 was allowed to make and step over its instruction.
+ * Returns false if the hypervisor refused the value (e.g. one the
+ * processor would not take either): the write is then denied, rather
+ * than run again for ever.
+ */
+static bool hv_vsm_vtl1_allow(const struct hv_x64_intercept_message_header *hdr,
 			      u32 reg, u64 value)
 {
 	const u32 names[] = { reg, HV_X64_REGISTER_RIP };
@@ -318,15 +360,17 @@ static void hv_vsm_vtl1_allow(const struct hv_x64_intercept_message_header *hdr,
 		{ .reg64 = hdr->rip + hdr->instruction_length },
 	};
 
-	if (hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(names), names,
-			       values))
-		pr_err_ratelimited("VP%u: cannot apply allowed write\n",
-				   hdr->vp_index);
+	if (!hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(names), names,
+				values))
+		return true;
+	pr_warn_ratelimited("VP%u: hypervisor refused an allowed write of %#llx\n",
+			    hdr->vp_index, value);
+	return false;
 }
 
 /*
  * A restarting VTL0 enables paging: only into long mode with the pinned
- * EFER bits (CR4's SMEP and the like come later, in long mode). Register
+ * EFER (CR4's SMEP and the like come later, in long mode). Register
  * writes through the hypervisor have no side effects, so EFER.LMA is set
  * here as the CPU would. Returns whether the write was applied.
  */
@@ -341,7 +385,7 @@ static bool hv_vsm_vtl1_enable_paging(const struct hv_x64_intercept_message_head
 
 	if (hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_EFER, &efer))
 		return false;
-	if (!hv_vsm_vtl1_msr_pinned(pins, HV_VSM_PIN_EFER, efer) ||
+	if (!hv_vsm_vtl1_msr_pinned(pins, HV_VSM_PIN_EFER, efer | EFER_LMA) ||
 	    !(efer & EFER_LME))
 		return false;
 
@@ -357,7 +401,8 @@ static bool hv_vsm_vtl1_enable_paging(const struct hv_x64_intercept_message_head
 
 /*
  * While VTL0 restarts in long mode, CR4 may gain pinned bits but not lose
- * one it has; LOCK_REGS then checks that they are all back.
+ * one it has, and a fixed bit may only take its pinned value; LOCK_REGS
+ * then checks that they are all back.
  */
 static bool hv_vsm_vtl1_cr4_restart_ok(const struct hv_vsm_vtl1_pins *pins, u64 value)
 {
@@ -365,7 +410,9 @@ static bool hv_vsm_vtl1_cr4_restart_ok(const struct hv_vsm_vtl1_pins *pins, u64 
 
 	if (hv_vsm_get_vp_reg64(HV_VSM_INPUT_VTL0, HV_X64_REGISTER_CR4, &cur))
 		return false;
-	return !(cur & ~value & pins->cr4);
+	return !(cur & ~value & pins->cr4) &&
+	       !((value ^ pins->cr4_fixed) & ~(cur ^ pins->cr4_fixed) &
+		 HV_VSM_FIXED_CR4);
 }
 
 /* Inject #GP(0) into VTL0 at the faulting instruction and record it. */
@@ -423,7 +470,7 @@ static void hv_vsm_vtl1_register_intercept(const struct hv_x64_register_intercep
 		type = HV_VSM_VIOLATION_CR4;
 		addr = 4;
 		allowed = pins->locked &&
-			  ((value & pins->cr4) == pins->cr4 ||
+			  (hv_vsm_vtl1_cr4_pinned(pins, value) ||
 			   (restarting &&
 			    (!long_mode || hv_vsm_vtl1_cr4_restart_ok(pins, value))));
 		break;
@@ -452,9 +499,7 @@ static void hv_vsm_vtl1_register_intercept(const struct hv_x64_register_intercep
 	/* With the tables unpinned, VTL0 runs the instruction again. */
 	if (restarting && table)
 		return;
-	if (allowed)
-		hv_vsm_vtl1_allow(&m->header, m->register_name, value);
-	else
+	if (!allowed || !hv_vsm_vtl1_allow(&m->header, m->register_name, value))
 		hv_vsm_vtl1_deny(&m->header, type, addr, value);
 }
 
@@ -473,11 +518,10 @@ static void hv_vsm_vtl1_msr_intercept(const struct hv_x64_msr_intercept_message 
 		if (p->msr != m->msr_number)
 			continue;
 		/* Bring-up sets EFER before paging, which checks it then. */
-		if ((pins->locked && hv_vsm_vtl1_msr_pinned(pins, i, value)) ||
-		    (restarting && p->msr == MSR_EFER &&
-		     !m->header.execution_state.efer_lma))
-			hv_vsm_vtl1_allow(&m->header, p->reg, value);
-		else
+		if (!((pins->locked && hv_vsm_vtl1_msr_pinned(pins, i, value)) ||
+		      (restarting && p->msr == MSR_EFER &&
+		       !m->header.execution_state.efer_lma)) ||
+		    !hv_vsm_vtl1_allow(&m->header, p->reg, value))
 			hv_vsm_vtl1_deny(&m->header, HV_VSM_VIOLATION_MSR,
 					 m->msr_number, value);
 		return;
