@@ -17,6 +17,8 @@
  * Reading a file gives the outcome of its last attempt, one line:
  *
  *   blocked trap=<n> cpu=<c>     the CPU raised exception <n>
+ *   ignored cpu=<c>              no exception, and nothing changed where
+ *                                the hardware would have changed it
  *   succeeded cpu=<c>            it got through, and was undone
  *   returned <r> cpu=<c>         a backend operation returned <r>
  *   skipped <reason>             it cannot be tried on this system
@@ -46,6 +48,7 @@
 #include <linux/notifier.h>
 #include <linux/set_memory.h>
 #include <linux/smp.h>
+#include <linux/stop_machine.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -53,6 +56,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/mshyperv.h>
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -68,6 +72,7 @@
 enum outcome {
 	OUTCOME_NONE,
 	OUTCOME_BLOCKED,
+	OUTCOME_IGNORED,
 	OUTCOME_SUCCEEDED,
 	OUTCOME_RETURNED,
 	OUTCOME_SKIPPED,
@@ -86,6 +91,7 @@ struct result {
 #define ATTACK_KDATA	BIT(2)	/* load kernel data, not protect memory */
 #define ATTACK_FLIP	BIT(3)	/* flip a clear bit too: must work */
 #define ATTACK_VA	BIT(4)	/* the input is a kernel virtual address */
+#define ATTACK_NO_NATIVE BIT(5)	/* no effect without a hypervisor: skipped */
 
 /*
  * @run gets the input written to the file for the ATTACK_PA and ATTACK_VA
@@ -483,9 +489,66 @@ static void flip_msr(struct result *res, const struct attack *attack,
 		rdmsrq_safe(msr, &now);
 		wrmsr_raw(msr, old);
 	}
-	report(res, trap, now == (old ^ flip));
+	if (trap == NO_TRAP && now == old && (attack->flags & ATTACK_NO_NATIVE))
+		skip(res, "the processor ignores this write");
+	else
+		report(res, trap, now == (old ^ flip));
 	local_irq_restore(flags);
 }
+
+#if IS_ENABLED(CONFIG_HYPERV)
+struct hypercall_move {
+	u64 old, now, target;
+	int trap;
+};
+
+/* With every other CPU stopped: none of them makes a hypercall meanwhile. */
+static int move_hypercall_page_stopped(void *data)
+{
+	struct hypercall_move *m = data;
+
+	rdmsrq(HV_X64_MSR_HYPERCALL, m->old);
+	m->trap = wrmsr_raw(HV_X64_MSR_HYPERCALL,
+			    m->target | (m->old & ~PAGE_MASK));
+	rdmsrq(HV_X64_MSR_HYPERCALL, m->now);
+	if (m->now != m->old)
+		wrmsr_raw(HV_X64_MSR_HYPERCALL, m->old);
+	return 0;
+}
+
+/*
+ * Point the hypercall MSR at a page of our own, so that the hypervisor
+ * writes its code there, as it would over kernel text, then put it back.
+ * Locked, the MSR keeps its value and the page stays clear.
+ */
+static void move_hypercall_page(struct result *res, const struct attack *attack,
+				u64 arg)
+{
+	struct hypercall_move m = { };
+	struct page *page;
+	bool written;
+
+	if (!hv_is_hyperv_initialized()) {
+		skip(res, "not a Hyper-V guest");
+		return;
+	}
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page) {
+		fail(res, -ENOMEM);
+		return;
+	}
+	m.target = page_to_phys(page);
+	stop_machine(move_hypercall_page_stopped, &m, cpumask_of(raw_smp_processor_id()));
+	written = memchr_inv(page_address(page), 0, PAGE_SIZE);
+	if (m.trap == NO_TRAP && m.now == m.old && !written) {
+		res->outcome = OUTCOME_IGNORED;
+		res->cpu = raw_smp_processor_id();
+	} else {
+		report(res, m.trap, m.now != m.old || written);
+	}
+	__free_page(page);
+}
+#endif
 
 /* Which table reload_table() loads, in struct attack's @reg. */
 enum { TABLE_GDT, TABLE_IDT, TABLE_LDT };
@@ -707,6 +770,17 @@ static struct attack attacks[] = {
 	{ "msr_lstar", MSR_ATTACK(MSR_LSTAR, BIT(4)) },
 	{ "msr_sysenter_eip", MSR_ATTACK(MSR_IA32_SYSENTER_EIP, BIT(4)) },
 	{ "msr_efer", MSR_ATTACK(MSR_EFER, EFER_SCE) },
+	/* The other pinned MSRs, and EFER.LMA, which the processor keeps. */
+	{ "msr_star", MSR_ATTACK(MSR_STAR, BIT(4)) },
+	{ "msr_cstar", MSR_ATTACK(MSR_CSTAR, BIT(4)) },
+	{ "msr_sfmask", MSR_ATTACK(MSR_SYSCALL_MASK, BIT(4)) },
+	{ "msr_sysenter_cs", MSR_ATTACK(MSR_IA32_SYSENTER_CS, BIT(4)) },
+	{ "msr_sysenter_esp", MSR_ATTACK(MSR_IA32_SYSENTER_ESP, BIT(4)) },
+	{ "msr_apic_base", MSR_ATTACK(MSR_IA32_APICBASE, BIT(20)) },
+	{ "msr_efer_lma", MSR_ATTACK(MSR_EFER, EFER_LMA), .flags = ATTACK_NO_NATIVE },
+#if IS_ENABLED(CONFIG_HYPERV)
+	{ "hypercall_page_move", move_hypercall_page },
+#endif
 	{ "gdtr", reload_table, .reg = TABLE_GDT },
 	{ "idtr", reload_table, .reg = TABLE_IDT },
 	{ "ldtr", reload_table, .reg = TABLE_LDT },
@@ -742,9 +816,11 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 	attack->run(&res, attack, arg);
 	attack->last = res;
 	mutex_unlock(&heki_test_lock);
-	if (res.outcome == OUTCOME_BLOCKED || res.outcome == OUTCOME_SUCCEEDED)
+	if (res.outcome == OUTCOME_BLOCKED || res.outcome == OUTCOME_IGNORED ||
+	    res.outcome == OUTCOME_SUCCEEDED)
 		pr_info("%s: %s on CPU%d\n", attack->name,
-			res.outcome == OUTCOME_BLOCKED ? "blocked" : "succeeded",
+			res.outcome == OUTCOME_BLOCKED ? "blocked" :
+			res.outcome == OUTCOME_IGNORED ? "ignored" : "succeeded",
 			res.cpu);
 	return count;
 }
@@ -765,6 +841,9 @@ static ssize_t attack_read(struct file *file, char __user *ubuf,
 	case OUTCOME_BLOCKED:
 		len = scnprintf(buf, sizeof(buf), "blocked trap=%ld cpu=%d\n",
 				res.value, res.cpu);
+		break;
+	case OUTCOME_IGNORED:
+		len = scnprintf(buf, sizeof(buf), "ignored cpu=%d\n", res.cpu);
 		break;
 	case OUTCOME_SUCCEEDED:
 		len = scnprintf(buf, sizeof(buf), "succeeded cpu=%d\n",
