@@ -1,0 +1,294 @@
+/*
+ * Hyper-V/VSM emulation for TCG.
+ *
+ * Guest-physical page protections of VTL 0 (ModifyVtlProtectionMask,
+ * tlb_fill checks) and TranslateVirtualAddress.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "exec/exec-all.h"
+#include "exec/cputlb.h"
+#include "exec/address-spaces.h"
+#include "exec/memory.h"
+#include "hv-vsm-internal.h"
+#include "trace.h"
+
+static bool gpa_is_ram(hwaddr gpa)
+{
+    MemoryRegion *mr;
+    hwaddr xlat, len = 1;
+    bool ram;
+
+    RCU_READ_LOCK_GUARD();
+    mr = address_space_translate(&address_space_memory, gpa, &xlat, &len,
+                                 false, MEMTXATTRS_UNSPECIFIED);
+    ram = memory_region_is_ram(mr) && !memory_region_is_rom(mr);
+    return ram;
+}
+
+static uint8_t prot_lookup(uint64_t gfn)
+{
+    uint8_t e;
+
+    if (gfn >= vsm_part.prot_gfns) {
+        return HV_MAP_GPA_PERMISSIONS_MASK;     /* not RAM: unrestricted */
+    }
+    e = qatomic_read(&vsm_part.prot[gfn]);
+    return (e & HV_PROT_SET) ? (e & HV_MAP_GPA_PERMISSIONS_MASK)
+                             : vsm_part.default_mask;
+}
+
+bool vsm_vtl0_mbec(HvVsmVp *vp)
+{
+    return vsm_part.mbec &&
+           (vp->vtl[1].secure_config_vtl0 & HV_VSM_VP_CFG_MBEC);
+}
+
+static int mask_to_prot(HvVsmVp *vp, uint8_t mask, bool user)
+{
+    int p = 0;
+    bool x;
+
+    if (mask & HV_MAP_GPA_READABLE) {
+        p |= PAGE_READ;
+    }
+    if (mask & HV_MAP_GPA_WRITABLE) {
+        p |= PAGE_WRITE;
+    }
+    if (user && vsm_vtl0_mbec(vp)) {
+        x = mask & HV_MAP_GPA_USER_EXECUTABLE;
+    } else {
+        x = mask & HV_MAP_GPA_KERNEL_EXECUTABLE;
+    }
+    return x ? p | PAGE_EXEC : p;
+}
+
+bool hv_vsm_check_gpa(CPUX86State *env, vaddr addr, hwaddr paddr, int *prot,
+                      MMUAccessType access_type, int mmu_idx, bool probe,
+                      uintptr_t retaddr)
+{
+    HvVsmVp *vp = env_archcpu(env)->hv_vsm;
+    bool user = mmu_idx == MMU_USER64_IDX || mmu_idx == MMU_USER32_IDX;
+    uint8_t p[80] = { 0 };
+    uint8_t mask;
+    int access;
+
+    if (!qatomic_read(&vsm_part.protection_enabled) || !vp ||
+        vp->active_vtl != 0 || mmu_idx == MMU_PHYS_IDX ||
+        mmu_idx == MMU_NESTED_IDX) {
+        return true;
+    }
+    mask = prot_lookup(paddr >> TARGET_PAGE_BITS);
+    *prot &= mask_to_prot(vp, mask, user);
+    if (*prot & (1 << access_type)) {
+        return true;
+    }
+    if (probe) {
+        return false;
+    }
+
+    /* GPA intercept; VTL 0's RIP stays on the faulting instruction. */
+    if (retaddr) {
+        cpu_restore_state(CPU(vp->cpu), retaddr);
+    } else {
+        env->hv_insn_len = 0;   /* code fetch: not decoded yet */
+    }
+    access = access_type == MMU_DATA_STORE ? HV_INTERCEPT_WRITE :
+             access_type == MMU_INST_FETCH ? HV_INTERCEPT_EXECUTE :
+             HV_INTERCEPT_READ;
+    vsm_intercept_header(vp, p, access,
+                         access_type == MMU_INST_FETCH ? 0 : env->hv_insn_len);
+    stl_le_p(p + 40, 6);                /* cache type: write-back */
+    p[45] = 0x1;                        /* GvaValid */
+    stq_le_p(p + 48, addr);
+    stq_le_p(p + 56, paddr);
+    if (access_type != MMU_INST_FETCH &&
+        cpu_memory_rw_debug(CPU(vp->cpu), env->segs[R_CS].base + env->eip,
+                            p + 64, 16, false) == 0) {
+        p[44] = 16;                     /* InstructionByteCount */
+    }
+    vsm_raise_intercept(vp, HV_MSG_GPA_INTERCEPT, p, sizeof(p), addr, paddr);
+}
+
+static bool valid_vtl_mask(uint32_t flags)
+{
+    uint32_t m = flags & HV_MAP_GPA_PERMISSIONS_MASK;
+    bool kx = m & HV_MAP_GPA_KERNEL_EXECUTABLE;
+    bool ux = m & HV_MAP_GPA_USER_EXECUTABLE;
+
+    if (flags == HV_MAP_GPA_NO_ACCESS) {
+        return true;
+    }
+    if (flags & ~HV_MAP_GPA_PERMISSIONS_MASK) {
+        return false;
+    }
+    if (m && !(m & HV_MAP_GPA_READABLE)) {
+        return false;               /* anything else needs read */
+    }
+    if (kx != ux) {
+        return vsm_part.mbec && ux;     /* KX without UX is never valid */
+    }
+    return true;
+}
+
+uint16_t vsm_hc_modify_vtl_protection_mask(HvCallCtx *c)
+{
+    uint32_t flags = ldl_le_p(c->in + 8);
+    int vtl = vsm_input_vtl(c, c->in[12]);
+    uint8_t mask;
+
+    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+        return HV_STATUS_INVALID_PARTITION_ID;
+    }
+    if (vtl < 0 || vtl == 0 || c->in[13] || c->in[14] || c->in[15]) {
+        return HV_STATUS_INVALID_PARAMETER;
+    }
+    if (vtl > c->vtl) {
+        return HV_STATUS_ACCESS_DENIED;
+    }
+    if (!vsm_part.protection_enabled) {
+        return HV_STATUS_ACCESS_DENIED;
+    }
+    if (!valid_vtl_mask(flags)) {
+        return HV_STATUS_INVALID_PARAMETER;
+    }
+    mask = flags == HV_MAP_GPA_NO_ACCESS ? 0 : flags;
+    while (c->reps_done < c->rep_count) {
+        uint64_t gfn = ldq_le_p(c->in + 16 + 8 * c->reps_done);
+
+        if (gfn >= vsm_part.prot_gfns || !gpa_is_ram(gfn << TARGET_PAGE_BITS)) {
+            vsm_flush_all_tlbs(c);
+            return HV_STATUS_INVALID_PARAMETER;
+        }
+        qatomic_set(&vsm_part.prot[gfn], HV_PROT_SET | mask);
+        trace_hv_vsm_protect(gfn, mask);
+        c->reps_done++;
+    }
+    vsm_flush_all_tlbs(c);
+    return HV_STATUS_SUCCESS;
+}
+
+/* Paging state of a VTL of the calling VP (active or saved). */
+typedef struct PagingState {
+    uint64_t cr0, cr3, cr4, efer;
+} PagingState;
+
+static uint32_t translate_gva(HvVsmVp *vp, const PagingState *ps, uint64_t gva,
+                              uint64_t flags, uint64_t *gpa)
+{
+    bool user = flags & HV_TRANSLATE_USER_ACCESS;
+    bool wr = flags & HV_TRANSLATE_VALIDATE_WRITE;
+    bool ex = flags & HV_TRANSLATE_VALIDATE_EXECUTE;
+    bool exempt = flags & HV_TRANSLATE_PRIVILEGE_EXEMPT;
+    bool nxe = ps->efer & MSR_EFER_NXE;
+    bool wp = ps->cr0 & CR0_WP_MASK;
+    uint64_t table, e = 0, rw = 1, us = 1, nx = 0;
+    int level, levels, shift;
+
+    if (!(ps->cr0 & CR0_PG_MASK)) {
+        *gpa = gva;
+        goto check_gpa;
+    }
+    if (!(ps->efer & MSR_EFER_LMA)) {
+        /* Only long-mode paging is translated here. */
+        return HV_TRANSLATE_PAGE_NOT_PRESENT;
+    }
+    levels = (ps->cr4 & CR4_LA57_MASK) ? 5 : 4;
+    table = ps->cr3 & 0x000ffffffffff000ULL;
+    for (level = levels; level >= 1; level--) {
+        shift = 12 + 9 * (level - 1);
+        if (!vsm_gpa_read(vp, table + ((gva >> shift) & 0x1ff) * 8, &e, 8)) {
+            return HV_TRANSLATE_GPA_UNMAPPED;
+        }
+        e = le64_to_cpu(e);
+        if (!(e & PG_PRESENT_MASK)) {
+            return HV_TRANSLATE_PAGE_NOT_PRESENT;
+        }
+        rw &= !!(e & PG_RW_MASK);
+        us &= !!(e & PG_USER_MASK);
+        nx |= nxe && (e & PG_NX_MASK);
+        if (level == 1 || (level <= 3 && (e & PG_PSE_MASK))) {
+            uint64_t off = gva & ((1ULL << shift) - 1);
+
+            *gpa = (e & 0x000ffffffffff000ULL & ~((1ULL << shift) - 1)) | off;
+            break;
+        }
+        table = e & 0x000ffffffffff000ULL;
+    }
+    if (!exempt) {
+        if (user && !us) {
+            return HV_TRANSLATE_PRIVILEGE_VIOLATION;
+        }
+        if (wr && !rw && (user || wp)) {
+            return HV_TRANSLATE_PRIVILEGE_VIOLATION;
+        }
+        if (ex && nx) {
+            return HV_TRANSLATE_PRIVILEGE_VIOLATION;
+        }
+        if (ex && !user && us && (ps->cr4 & CR4_SMEP_MASK)) {
+            return HV_TRANSLATE_PRIVILEGE_VIOLATION;
+        }
+    }
+check_gpa:
+    if (!gpa_is_ram(*gpa & TARGET_PAGE_MASK)) {
+        return HV_TRANSLATE_GPA_UNMAPPED;
+    }
+    return HV_TRANSLATE_SUCCESS;
+}
+
+uint16_t vsm_hc_translate_virtual_address(HvCallCtx *c)
+{
+    HvVsmVp *vp = vsm_target_vp(c, ldl_le_p(c->in + 8));
+    uint64_t flags = ldq_le_p(c->in + 16);
+    uint64_t gva = ldq_le_p(c->in + 24) << TARGET_PAGE_BITS;
+    int vtl = vsm_input_vtl(c, flags >> 56);
+    PagingState ps;
+    uint64_t gpa = 0;
+    uint32_t result;
+
+    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+        return HV_STATUS_INVALID_PARTITION_ID;
+    }
+    if (!vp) {
+        return HV_STATUS_INVALID_VP_INDEX;
+    }
+    if (vtl < 0 || ldl_le_p(c->in + 12) ||
+        (flags & ~HV_TRANSLATE_FLAGS_SUPPORTED & ~(0xffULL << 56))) {
+        return HV_STATUS_INVALID_PARAMETER;
+    }
+    if (vtl > c->vtl) {
+        return HV_STATUS_ACCESS_DENIED;
+    }
+    if (vp != c->vp) {
+        return HV_STATUS_INVALID_VP_STATE;
+    }
+    if (vtl == vp->active_vtl) {
+        CPUX86State *env = vp_env(vp);
+
+        ps = (PagingState) { env->cr[0], env->cr[3], env->cr[4], env->efer };
+    } else {
+        HvVtlArch *a = &vp->vtl[vtl].arch;
+
+        ps = (PagingState) { a->cr0, a->cr3, a->cr4, a->efer };
+    }
+    result = translate_gva(vp, &ps, gva, flags, &gpa);
+    if (result == HV_TRANSLATE_SUCCESS && vtl < c->vtl &&
+        vsm_part.protection_enabled) {
+        uint8_t m = prot_lookup(gpa >> TARGET_PAGE_BITS);
+
+        if ((flags & HV_TRANSLATE_VALIDATE_READ) &&
+            !(m & HV_MAP_GPA_READABLE)) {
+            result = HV_TRANSLATE_GPA_NO_READ;
+        } else if ((flags & HV_TRANSLATE_VALIDATE_WRITE) &&
+                   !(m & HV_MAP_GPA_WRITABLE)) {
+            result = HV_TRANSLATE_GPA_NO_WRITE;
+        }
+    }
+    stl_le_p(c->out, result);
+    stl_le_p(c->out + 4, 6);                /* cache type: write-back */
+    stq_le_p(c->out + 8, result == HV_TRANSLATE_SUCCESS ?
+             gpa >> TARGET_PAGE_BITS : 0);
+    return HV_STATUS_SUCCESS;
+}

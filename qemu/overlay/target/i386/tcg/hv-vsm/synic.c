@@ -1,0 +1,77 @@
+/*
+ * Hyper-V/VSM emulation for TCG.
+ *
+ * SynIC message delivery.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "hw/i386/apic.h"
+#include "hv-vsm-internal.h"
+#include "trace.h"
+
+/* Try to deliver the queued message of @sint in @vtl. Needs the BQL. */
+static void synic_try_deliver(HvVsmVp *vp, int vtl, int sint)
+{
+    HvVtlState *v = &vp->vtl[vtl];
+    hwaddr slot;
+    uint32_t type;
+    uint8_t flags;
+
+    if (!v->msg_queued[sint] || !(v->scontrol & 1) || !(v->simp & 1)) {
+        return;
+    }
+    slot = (v->simp & TARGET_PAGE_MASK) + sint * HV_MESSAGE_SIZE;
+    if (!vsm_gpa_read(vp, slot, &type, sizeof(type))) {
+        return;
+    }
+    if (le32_to_cpu(type) != 0) {
+        /* Slot busy: ask the guest for an EOM. */
+        if (vsm_gpa_read(vp, slot + 5, &flags, 1)) {
+            flags |= HV_MSG_FLAG_PENDING;
+            vsm_gpa_write(vp, slot + 5, &flags, 1);
+        }
+        trace_hv_vsm_synic_post(vp->vp_index, vtl, sint,
+                                ldl_le_p(v->msg[sint]), 0);
+        return;
+    }
+    /* Write the body first and the type last, so the slot looks complete. */
+    vsm_gpa_write(vp, slot + 4, v->msg[sint] + 4, HV_MESSAGE_SIZE - 4);
+    smp_wmb();      /* body visible before the type that marks it full */
+    vsm_gpa_write(vp, slot, v->msg[sint], 4);
+    v->msg_queued[sint] = false;
+    trace_hv_vsm_synic_post(vp->vp_index, vtl, sint, ldl_le_p(v->msg[sint]),
+                            1);
+    if (!(v->sint[sint] & HV_SINT_MASKED) && !(v->sint[sint] & HV_SINT_POLLING)
+        && v->apic) {
+        apic_hv_set_irq(v->apic, v->sint[sint] & HV_SINT_VECTOR_MASK);
+    }
+}
+
+void vsm_synic_retry_all(HvVsmVp *vp, int vtl)
+{
+    int i;
+    BQL_LOCK_GUARD();
+
+    for (i = 0; i < HV_SYNIC_SINT_COUNT; i++) {
+        synic_try_deliver(vp, vtl, i);
+    }
+}
+
+/* Queue @msg (type + payload) on @sint of @vtl and try to deliver it. */
+void vsm_synic_post(HvVsmVp *vp, int vtl, int sint, uint32_t type,
+                    const void *payload, uint8_t payload_size)
+{
+    HvVtlState *v = &vp->vtl[vtl];
+    uint8_t *m = v->msg[sint];
+    BQL_LOCK_GUARD();
+
+    memset(m, 0, HV_MESSAGE_SIZE);
+    stl_le_p(m, type);
+    m[4] = payload_size;
+    memcpy(m + HV_MESSAGE_PAYLOAD_OFFSET, payload, payload_size);
+    v->msg_queued[sint] = true;
+    synic_try_deliver(vp, vtl, sint);
+}
