@@ -28,16 +28,9 @@
 #define HV_SINT_VALID_BITS \
     (HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_POLLING)
 
-/* VP assist page */
-#define HV_VP_ASSIST_ENTRY_REASON       0x08
-#define HV_VP_ASSIST_RETURN_RAX         0x10
-#define HV_VP_ASSIST_RETURN_RCX         0x18
-
 /* Hypercall page layout (ours; reported by HvRegisterVsmCodePageOffsets) */
 #define HV_HCPAGE_VTL_CALL_OFFSET       0x10
 #define HV_HCPAGE_VTL_RETURN_OFFSET     0x20
-
-#define HV_MESSAGE_PAYLOAD_OFFSET       16
 
 /* Protection table entries: bit 7 = explicitly set, bits 3:0 = mask */
 #define HV_PROT_SET                     0x80
@@ -77,7 +70,7 @@ typedef struct HvVtlState {
     uint64_t sint[HV_SYNIC_SINT_COUNT];
     /* One queued message per SINT that could not be delivered yet */
     bool msg_queued[HV_SYNIC_SINT_COUNT];
-    uint8_t msg[HV_SYNIC_SINT_COUNT][HV_MESSAGE_SIZE];
+    HvMessage msg[HV_SYNIC_SINT_COUNT];
 
     /* Registers a higher VTL holds about lower ones (meaningful in VTL1) */
     uint64_t cr_intercept;
@@ -145,6 +138,9 @@ uint16_t vsm_hc_enable_vp_vtl(HvCallCtx *c);
 uint16_t vsm_hc_start_vp(HvCallCtx *c);
 
 /* VTL state and switches (vtl.c) */
+void vsm_seg_load(SegmentCache *sc, uint64_t base, uint32_t limit,
+                  uint16_t selector, uint16_t attributes);
+uint16_t vsm_seg_attributes(const SegmentCache *sc);
 void vsm_vtl_save(HvVsmVp *vp, HvVtlArch *a);
 void vsm_vtl_load(HvVsmVp *vp, const HvVtlArch *a);
 void vsm_vtl_switch(HvVsmVp *vp, int to, int reason);
@@ -159,11 +155,9 @@ void vsm_synic_post(HvVsmVp *vp, int vtl, int sint, uint32_t type,
                     const void *payload, uint8_t payload_size);
 
 /* Secure intercepts (intercept.c) */
-void vsm_intercept_header(HvVsmVp *vp, uint8_t *p, int access,
-                          uint32_t insn_len);
-G_NORETURN void vsm_raise_intercept(HvVsmVp *vp, uint32_t type,
-                                    const uint8_t *payload, uint8_t size,
-                                    uint64_t a, uint64_t b);
+G_NORETURN void vsm_gpa_intercept(HvVsmVp *vp, MMUAccessType access_type,
+                                  uint64_t gva, uint64_t gpa,
+                                  uintptr_t retaddr);
 void vsm_check_msr_intercept(CPUX86State *env, uint32_t msr, bool write,
                              uint64_t val, uintptr_t retaddr);
 
@@ -173,7 +167,6 @@ uint16_t vsm_hc_modify_vtl_protection_mask(HvCallCtx *c);
 uint16_t vsm_hc_translate_virtual_address(HvCallCtx *c);
 
 /* Registers (regs.c) */
-void vsm_seg_from_hv(SegmentCache *sc, const uint64_t in[2]);
 uint16_t vsm_hc_get_vp_registers(HvCallCtx *c);
 uint16_t vsm_hc_set_vp_registers(HvCallCtx *c);
 

@@ -8,6 +8,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "exec/exec-all.h"
 #include "exec/helper-proto.h"
 #include "exec/cputlb.h"
@@ -70,18 +71,14 @@ void vsm_flush_all_tlbs(HvCallCtx *c)
 
 uint16_t vsm_hc_get_vp_index_from_apic_id(HvCallCtx *c)
 {
-    int vtl = vsm_input_vtl(c, c->in[8]);
-    int i;
+    const HvInputGetVpIndexFromApicId *in = (const void *)c->in;
+    uint32_t *out = (void *)c->out;
+    int vtl = vsm_input_vtl(c, in->target_vtl);
 
-    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+    if (le64_to_cpu(in->partition_id) != HV_PARTITION_ID_SELF) {
         return HV_STATUS_INVALID_PARTITION_ID;
     }
-    for (i = 9; i < 16; i++) {
-        if (c->in[i]) {
-            return HV_STATUS_INVALID_PARAMETER;
-        }
-    }
-    if (vtl < 0) {
+    if (!buffer_is_zero(in->rsvd, sizeof(in->rsvd)) || vtl < 0) {
         return HV_STATUS_INVALID_PARAMETER;
     }
     if (vtl > c->vtl) {
@@ -89,13 +86,13 @@ uint16_t vsm_hc_get_vp_index_from_apic_id(HvCallCtx *c)
     }
     /* Input was copied in full before any output is written. */
     while (c->reps_done < c->rep_count) {
-        uint32_t apic_id = ldl_le_p(c->in + 16 + 4 * c->reps_done);
+        uint32_t apic_id = le32_to_cpu(in->apic_ids[c->reps_done]);
         CPUState *cs = cpu_by_arch_id(apic_id);
 
         if (!cs || !X86_CPU(cs)->hv_vsm) {
             return HV_STATUS_INVALID_PARAMETER;
         }
-        stl_le_p(c->out + 4 * c->reps_done, X86_CPU(cs)->hv_vsm->vp_index);
+        out[c->reps_done] = cpu_to_le32(X86_CPU(cs)->hv_vsm->vp_index);
         c->reps_done++;
     }
     return HV_STATUS_SUCCESS;
@@ -112,23 +109,31 @@ typedef struct HvCallDesc {
     uint16_t (*fn)(HvCallCtx *c);
 } HvCallDesc;
 
+#define SIMPLE(c, in, out, priv, fn) \
+    { c, false, sizeof(in), 0, out, 0, priv, fn }
+#define REP(c, in, in_elem, out_elem, priv, fn) \
+    { c, true, sizeof(in), sizeof(in_elem), 0, out_elem, priv, fn }
+
 static const HvCallDesc hv_calls[] = {
-    { HVCALL_MODIFY_VTL_PROTECTION_MASK, true, 16, 8, 0, 0,
-      HV_PRIV_ACCESS_VSM, vsm_hc_modify_vtl_protection_mask },
-    { HVCALL_ENABLE_PARTITION_VTL, false, 16, 0, 0, 0,
-      HV_PRIV_ACCESS_VSM, vsm_hc_enable_partition_vtl },
-    { HVCALL_ENABLE_VP_VTL, false, 16 + 224, 0, 0, 0,
-      HV_PRIV_ACCESS_VSM, vsm_hc_enable_vp_vtl },
-    { HVCALL_GET_VP_REGISTERS, true, 16, 4, 0, 16,
-      HV_PRIV_ACCESS_VP_REGS, vsm_hc_get_vp_registers },
-    { HVCALL_SET_VP_REGISTERS, true, 16, 32, 0, 0,
-      HV_PRIV_ACCESS_VP_REGS, vsm_hc_set_vp_registers },
-    { HVCALL_TRANSLATE_VIRTUAL_ADDRESS, false, 32, 0, 16, 0,
-      HV_PRIV_ACCESS_VP_REGS, vsm_hc_translate_virtual_address },
-    { HVCALL_START_VP, false, 16 + 224, 0, 0, 0,
-      HV_PRIV_START_VP, vsm_hc_start_vp },
-    { HVCALL_GET_VP_INDEX_FROM_APIC_ID, true, 16, 4, 0, 4,
-      HV_PRIV_ACCESS_VSM, vsm_hc_get_vp_index_from_apic_id },
+    REP(HVCALL_MODIFY_VTL_PROTECTION_MASK, HvInputModifyVtlProtectionMask,
+        uint64_t, 0, HV_PRIV_ACCESS_VSM, vsm_hc_modify_vtl_protection_mask),
+    SIMPLE(HVCALL_ENABLE_PARTITION_VTL, HvInputEnablePartitionVtl, 0,
+           HV_PRIV_ACCESS_VSM, vsm_hc_enable_partition_vtl),
+    SIMPLE(HVCALL_ENABLE_VP_VTL, HvInputEnableVpVtl, 0,
+           HV_PRIV_ACCESS_VSM, vsm_hc_enable_vp_vtl),
+    REP(HVCALL_GET_VP_REGISTERS, HvInputGetVpRegisters, uint32_t,
+        sizeof(HvRegisterValue), HV_PRIV_ACCESS_VP_REGS,
+        vsm_hc_get_vp_registers),
+    REP(HVCALL_SET_VP_REGISTERS, HvInputSetVpRegisters, HvRegisterAssoc, 0,
+        HV_PRIV_ACCESS_VP_REGS, vsm_hc_set_vp_registers),
+    SIMPLE(HVCALL_TRANSLATE_VIRTUAL_ADDRESS, HvInputTranslateVirtualAddress,
+           sizeof(HvOutputTranslateVirtualAddress), HV_PRIV_ACCESS_VP_REGS,
+           vsm_hc_translate_virtual_address),
+    SIMPLE(HVCALL_START_VP, HvInputStartVirtualProcessor, 0,
+           HV_PRIV_START_VP, vsm_hc_start_vp),
+    REP(HVCALL_GET_VP_INDEX_FROM_APIC_ID, HvInputGetVpIndexFromApicId,
+        uint32_t, sizeof(uint32_t), HV_PRIV_ACCESS_VSM,
+        vsm_hc_get_vp_index_from_apic_id),
 };
 
 static const HvCallDesc *find_call(uint16_t code)

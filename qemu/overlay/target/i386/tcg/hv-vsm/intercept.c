@@ -15,55 +15,94 @@
 #include "hv-vsm-internal.h"
 #include "trace.h"
 
-/* HV_X64_INTERCEPT_MESSAGE_HEADER (40 bytes) for the active VTL 0. */
-void vsm_intercept_header(HvVsmVp *vp, uint8_t *p, int access,
-                          uint32_t insn_len)
+/* HV_X64_INTERCEPT_MESSAGE_HEADER for the active VTL 0. */
+static void intercept_header(HvVsmVp *vp, HvX64InterceptMessageHeader *h,
+                             int access, uint32_t insn_len)
 {
     CPUX86State *env = vp_env(vp);
+    SegmentCache *cs = &env->segs[R_CS];
     uint16_t es;
     uint8_t cr8 = 0;
 
     if (vp->vtl[0].apic) {
         cr8 = cpu_get_apic_tpr(vp->vtl[0].apic) & 0xf;
     }
-    stl_le_p(p, vp->vp_index);
-    p[4] = (insn_len & 0xf) | cr8 << 4;
-    p[5] = access;
+    h->vp_index = cpu_to_le32(vp->vp_index);
+    h->instruction_length_cr8 = (insn_len & 0xf) | cr8 << 4;
+    h->intercept_access_type = access;
     es = (env->hflags & HF_CPL_MASK);
-    es |= (env->cr[0] & CR0_PE_MASK) ? 1 << 2 : 0;
-    es |= (env->cr[0] & CR0_AM_MASK) ? 1 << 3 : 0;
-    es |= (env->efer & MSR_EFER_LMA) ? 1 << 4 : 0;
-    es |= (env->dr[7] & 0xff) ? 1 << 5 : 0;
+    es |= (env->cr[0] & CR0_PE_MASK) ? HV_X64_EXEC_STATE_CR0_PE : 0;
+    es |= (env->cr[0] & CR0_AM_MASK) ? HV_X64_EXEC_STATE_CR0_AM : 0;
+    es |= (env->efer & MSR_EFER_LMA) ? HV_X64_EXEC_STATE_EFER_LMA : 0;
+    es |= (env->dr[7] & 0xff) ? HV_X64_EXEC_STATE_DEBUG_ACTIVE : 0;
     /* bits 10:7: VTL of the intercepted access (0) */
-    es |= (env->hflags & HF_INHIBIT_IRQ_MASK) ? 1 << 12 : 0;
-    stw_le_p(p + 6, es);
-    stq_le_p(p + 8, env->segs[R_CS].base);
-    stl_le_p(p + 16, env->segs[R_CS].limit);
-    stw_le_p(p + 20, env->segs[R_CS].selector);
-    stw_le_p(p + 22, (env->segs[R_CS].flags >> 8) & 0xf0ff);
-    stq_le_p(p + 24, env->eip);
-    stq_le_p(p + 32, cpu_compute_eflags(env));
+    es |= (env->hflags & HF_INHIBIT_IRQ_MASK) ?
+          HV_X64_EXEC_STATE_INTR_SHADOW : 0;
+    h->execution_state = cpu_to_le16(es);
+    h->cs.base = cpu_to_le64(cs->base);
+    h->cs.limit = cpu_to_le32(cs->limit);
+    h->cs.selector = cpu_to_le16(cs->selector);
+    h->cs.attributes = cpu_to_le16(vsm_seg_attributes(cs));
+    h->rip = cpu_to_le64(env->eip);
+    h->rflags = cpu_to_le64(cpu_compute_eflags(env));
 }
 
 /*
  * Deliver a secure intercept for the VTL 0 instruction at env->eip (state
  * already restored) to VTL 1's SINT0 and enter VTL 1.  Does not return.
+ * @msg starts with the header; @a and @b are for the trace.
  */
-G_NORETURN void vsm_raise_intercept(HvVsmVp *vp, uint32_t type,
-                                    const uint8_t *payload, uint8_t size,
-                                    uint64_t a, uint64_t b)
+static G_NORETURN void raise_intercept(HvVsmVp *vp, uint32_t type,
+                                       const void *msg, uint8_t size,
+                                       uint64_t a, uint64_t b)
 {
+    const HvX64InterceptMessageHeader *h = msg;
     CPUX86State *env = vp_env(vp);
     CPUState *cs = CPU(vp->cpu);
 
-    trace_hv_vsm_intercept(vp->vp_index, type, a, b, payload[4] & 0xf);
+    trace_hv_vsm_intercept(vp->vp_index, type, a, b,
+                           h->instruction_length_cr8 & 0xf);
     if (!vp->vtl[1].enabled || !vp->vtl1_started) {
         /* No VTL 1 on this VP to handle it: fault the access. */
         raise_exception_err(env, EXCP0D_GPF, 0);
     }
-    vsm_synic_post(vp, 1, HV_SYNIC_INTERCEPTION_SINT, type, payload, size);
+    vsm_synic_post(vp, 1, HV_SYNIC_INTERCEPTION_SINT, type, msg, size);
     vsm_vtl_switch(vp, 1, HV_VTL_ENTRY_INTERRUPT);
     cpu_loop_exit(cs);
+}
+
+/*
+ * GPA intercept for a denied VTL 0 access to @gpa (through @gva); VTL 0's
+ * RIP stays on the faulting instruction.  Does not return.
+ */
+G_NORETURN void vsm_gpa_intercept(HvVsmVp *vp, MMUAccessType access_type,
+                                  uint64_t gva, uint64_t gpa,
+                                  uintptr_t retaddr)
+{
+    CPUX86State *env = vp_env(vp);
+    HvX64MemoryInterceptMessage m = { 0 };
+    bool fetch = access_type == MMU_INST_FETCH;
+    int access;
+
+    if (retaddr) {
+        cpu_restore_state(CPU(vp->cpu), retaddr);
+    } else {
+        env->hv_insn_len = 0;   /* code fetch: not decoded yet */
+    }
+    access = access_type == MMU_DATA_STORE ? HV_INTERCEPT_WRITE :
+             fetch ? HV_INTERCEPT_EXECUTE : HV_INTERCEPT_READ;
+    intercept_header(vp, &m.header, access, fetch ? 0 : env->hv_insn_len);
+    m.cache_type = cpu_to_le32(HV_CACHE_TYPE_WRITE_BACK);
+    m.memory_access_info = HV_X64_MEMORY_ACCESS_GVA_VALID;
+    m.guest_virtual_address = cpu_to_le64(gva);
+    m.guest_physical_address = cpu_to_le64(gpa);
+    if (!fetch &&
+        cpu_memory_rw_debug(CPU(vp->cpu), env->segs[R_CS].base + env->eip,
+                            m.instruction_bytes, sizeof(m.instruction_bytes),
+                            false) == 0) {
+        m.instruction_byte_count = sizeof(m.instruction_bytes);
+    }
+    raise_intercept(vp, HV_MSG_GPA_INTERCEPT, &m, sizeof(m), gva, gpa);
 }
 
 static bool vtl0_intercepted(HvVsmVp *vp, uint64_t bit)
@@ -77,16 +116,16 @@ static G_NORETURN void register_intercept(HvVsmVp *vp, uint32_t name,
                                           uintptr_t retaddr)
 {
     CPUX86State *env = vp_env(vp);
-    uint8_t p[64] = { 0 };
+    HvX64RegisterInterceptMessage m = { 0 };
 
     cpu_restore_state(CPU(vp->cpu), retaddr);
-    vsm_intercept_header(vp, p, HV_INTERCEPT_WRITE, env->hv_insn_len);
-    p[40] = 0;                          /* IsMemoryOp */
-    stl_le_p(p + 44, name);
-    stq_le_p(p + 48, lo);
-    stq_le_p(p + 56, hi);
-    vsm_raise_intercept(vp, HV_MSG_X64_REGISTER_INTERCEPT, p, sizeof(p), name,
-                        lo);
+    intercept_header(vp, &m.header, HV_INTERCEPT_WRITE, env->hv_insn_len);
+    m.is_memory_op = 0;
+    m.register_name = cpu_to_le32(name);
+    m.access_info.low = cpu_to_le64(lo);
+    m.access_info.high = cpu_to_le64(hi);
+    raise_intercept(vp, HV_MSG_X64_REGISTER_INTERCEPT, &m, sizeof(m), name,
+                    lo);
 }
 
 void hv_vsm_check_cr_write(CPUX86State *env, int reg, target_ulong val,
@@ -135,37 +174,38 @@ void helper_hv_vsm_dt_write(CPUX86State *env, int which, target_ulong base,
     uint64_t bit = which ? HV_CRI_IDTR_WRITE : HV_CRI_GDTR_WRITE;
 
     if (vtl0_intercepted(vp, bit)) {
-        /* HV_X64_TABLE_REGISTER: u16 pad[3]; u16 limit; u64 base */
+        /* HV_X64_TABLE_REGISTER as a HV_REGISTER_VALUE */
         register_intercept(vp, which ? HV_X64_REG_IDTR : HV_X64_REG_GDTR,
                            (uint64_t)(limit & 0xffff) << 48, base, GETPC());
     }
 }
 
-/* MSR intercept bits of HvRegisterCrInterceptControl: {msr, read, write} */
+/* HvRegisterCrInterceptControl bits of MSR reads and writes */
 static const struct {
     uint32_t msr;
-    int8_t rd, wr;
+    uint64_t rd, wr;
 } msr_intercepts[] = {
-    { MSR_IA32_MISC_ENABLE, 3, 4 },
-    { MSR_LSTAR, 5, 6 },
-    { MSR_STAR, 7, 8 },
-    { MSR_CSTAR, 9, 10 },
-    { MSR_IA32_APICBASE, 11, 12 },
-    { MSR_EFER, 13, 14 },
-    { MSR_IA32_SYSENTER_CS, -1, 19 },
-    { MSR_IA32_SYSENTER_EIP, -1, 20 },
-    { MSR_IA32_SYSENTER_ESP, -1, 21 },
-    { MSR_FMASK, -1, 22 },
-    { MSR_TSC_AUX, -1, 23 },
-    { MSR_IA32_XSS, -1, 25 },
+    { MSR_IA32_MISC_ENABLE, HV_CRI_MISC_ENABLE_READ, HV_CRI_MISC_ENABLE_WRITE },
+    { MSR_LSTAR, HV_CRI_LSTAR_READ, HV_CRI_LSTAR_WRITE },
+    { MSR_STAR, HV_CRI_STAR_READ, HV_CRI_STAR_WRITE },
+    { MSR_CSTAR, HV_CRI_CSTAR_READ, HV_CRI_CSTAR_WRITE },
+    { MSR_IA32_APICBASE, HV_CRI_APIC_BASE_READ, HV_CRI_APIC_BASE_WRITE },
+    { MSR_EFER, HV_CRI_EFER_READ, HV_CRI_EFER_WRITE },
+    { MSR_IA32_SYSENTER_CS, 0, HV_CRI_SYSENTER_CS_WRITE },
+    { MSR_IA32_SYSENTER_EIP, 0, HV_CRI_SYSENTER_EIP_WRITE },
+    { MSR_IA32_SYSENTER_ESP, 0, HV_CRI_SYSENTER_ESP_WRITE },
+    { MSR_FMASK, 0, HV_CRI_SFMASK_WRITE },
+    { MSR_TSC_AUX, 0, HV_CRI_TSC_AUX_WRITE },
+    { MSR_IA32_XSS, 0, HV_CRI_XSS_WRITE },
 };
 
 void vsm_check_msr_intercept(CPUX86State *env, uint32_t msr, bool write,
                              uint64_t val, uintptr_t retaddr)
 {
     HvVsmVp *vp = env_archcpu(env)->hv_vsm;
-    uint8_t p[64] = { 0 };
-    int i, bit;
+    HvX64MsrInterceptMessage m = { 0 };
+    uint64_t bit;
+    int i;
 
     if (!vp || vp->active_vtl != 0 || !vp->vtl[1].cr_intercept) {
         return;
@@ -175,7 +215,7 @@ void vsm_check_msr_intercept(CPUX86State *env, uint32_t msr, bool write,
             continue;
         }
         bit = write ? msr_intercepts[i].wr : msr_intercepts[i].rd;
-        if (bit < 0 || !vtl0_intercepted(vp, 1ULL << bit)) {
+        if (!bit || !vtl0_intercepted(vp, bit)) {
             return;
         }
         if (msr == MSR_IA32_MISC_ENABLE && write &&
@@ -183,13 +223,12 @@ void vsm_check_msr_intercept(CPUX86State *env, uint32_t msr, bool write,
             return;
         }
         cpu_restore_state(CPU(vp->cpu), retaddr);
-        vsm_intercept_header(vp, p,
-                             write ? HV_INTERCEPT_WRITE : HV_INTERCEPT_READ,
-                             env->hv_insn_len);
-        stl_le_p(p + 40, msr);
-        stq_le_p(p + 48, (uint32_t)env->regs[R_EDX]);
-        stq_le_p(p + 56, (uint32_t)env->regs[R_EAX]);
-        vsm_raise_intercept(vp, HV_MSG_X64_MSR_INTERCEPT, p, sizeof(p), msr,
-                            val);
+        intercept_header(vp, &m.header,
+                         write ? HV_INTERCEPT_WRITE : HV_INTERCEPT_READ,
+                         env->hv_insn_len);
+        m.msr_number = cpu_to_le32(msr);
+        m.rdx = cpu_to_le64((uint32_t)env->regs[R_EDX]);
+        m.rax = cpu_to_le64((uint32_t)env->regs[R_EAX]);
+        raise_intercept(vp, HV_MSG_X64_MSR_INTERCEPT, &m, sizeof(m), msr, val);
     }
 }

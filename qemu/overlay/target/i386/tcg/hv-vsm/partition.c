@@ -8,6 +8,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/timer.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
@@ -34,20 +35,17 @@ bool vsm_gpa_write(HvVsmVp *vp, hwaddr gpa, const void *buf, hwaddr len)
 
 uint16_t vsm_hc_enable_partition_vtl(HvCallCtx *c)
 {
-    uint8_t target = c->in[8], flags = c->in[9];
+    const HvInputEnablePartitionVtl *in = (const void *)c->in;
     uint16_t st = HV_STATUS_SUCCESS;
-    int i;
 
-    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+    if (le64_to_cpu(in->partition_id) != HV_PARTITION_ID_SELF) {
         return HV_STATUS_INVALID_PARTITION_ID;
     }
-    for (i = 10; i < 16; i++) {
-        if (c->in[i]) {
-            return HV_STATUS_INVALID_PARAMETER;
-        }
+    if (!buffer_is_zero(in->rsvd, sizeof(in->rsvd))) {
+        return HV_STATUS_INVALID_PARAMETER;
     }
-    /* bit 0 EnableMbec; supervisor shadow stack and HVPT are not offered */
-    if (target != 1 || (flags & ~1)) {
+    /* EnableMbec; supervisor shadow stack and HVPT are not offered */
+    if (in->target_vtl != 1 || (in->flags & ~HV_ENABLE_PARTITION_VTL_MBEC)) {
         return HV_STATUS_INVALID_PARAMETER;
     }
     qemu_mutex_lock(&vsm_part.lock);
@@ -55,7 +53,7 @@ uint16_t vsm_hc_enable_partition_vtl(HvCallCtx *c)
         st = HV_STATUS_INVALID_VTL_STATE;
     } else {
         vsm_part.vtl1_enabled = true;
-        vsm_part.mbec = flags & 1;
+        vsm_part.mbec = in->flags & HV_ENABLE_PARTITION_VTL_MBEC;
     }
     qemu_mutex_unlock(&vsm_part.lock);
     return st;

@@ -8,6 +8,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "exec/exec-all.h"
 #include "exec/cputlb.h"
 #include "exec/address-spaces.h"
@@ -71,9 +72,7 @@ bool hv_vsm_check_gpa(CPUX86State *env, vaddr addr, hwaddr paddr, int *prot,
 {
     HvVsmVp *vp = env_archcpu(env)->hv_vsm;
     bool user = mmu_idx == MMU_USER64_IDX || mmu_idx == MMU_USER32_IDX;
-    uint8_t p[80] = { 0 };
     uint8_t mask;
-    int access;
 
     if (!qatomic_read(&vsm_part.protection_enabled) || !vp ||
         vp->active_vtl != 0 || mmu_idx == MMU_PHYS_IDX ||
@@ -89,27 +88,7 @@ bool hv_vsm_check_gpa(CPUX86State *env, vaddr addr, hwaddr paddr, int *prot,
         return false;
     }
 
-    /* GPA intercept; VTL 0's RIP stays on the faulting instruction. */
-    if (retaddr) {
-        cpu_restore_state(CPU(vp->cpu), retaddr);
-    } else {
-        env->hv_insn_len = 0;   /* code fetch: not decoded yet */
-    }
-    access = access_type == MMU_DATA_STORE ? HV_INTERCEPT_WRITE :
-             access_type == MMU_INST_FETCH ? HV_INTERCEPT_EXECUTE :
-             HV_INTERCEPT_READ;
-    vsm_intercept_header(vp, p, access,
-                         access_type == MMU_INST_FETCH ? 0 : env->hv_insn_len);
-    stl_le_p(p + 40, 6);                /* cache type: write-back */
-    p[45] = 0x1;                        /* GvaValid */
-    stq_le_p(p + 48, addr);
-    stq_le_p(p + 56, paddr);
-    if (access_type != MMU_INST_FETCH &&
-        cpu_memory_rw_debug(CPU(vp->cpu), env->segs[R_CS].base + env->eip,
-                            p + 64, 16, false) == 0) {
-        p[44] = 16;                     /* InstructionByteCount */
-    }
-    vsm_raise_intercept(vp, HV_MSG_GPA_INTERCEPT, p, sizeof(p), addr, paddr);
+    vsm_gpa_intercept(vp, access_type, addr, paddr, retaddr);
 }
 
 static bool valid_vtl_mask(uint32_t flags)
@@ -135,14 +114,15 @@ static bool valid_vtl_mask(uint32_t flags)
 
 uint16_t vsm_hc_modify_vtl_protection_mask(HvCallCtx *c)
 {
-    uint32_t flags = ldl_le_p(c->in + 8);
-    int vtl = vsm_input_vtl(c, c->in[12]);
+    const HvInputModifyVtlProtectionMask *in = (const void *)c->in;
+    uint32_t flags = le32_to_cpu(in->map_flags);
+    int vtl = vsm_input_vtl(c, in->target_vtl);
     uint8_t mask;
 
-    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+    if (le64_to_cpu(in->partition_id) != HV_PARTITION_ID_SELF) {
         return HV_STATUS_INVALID_PARTITION_ID;
     }
-    if (vtl < 0 || vtl == 0 || c->in[13] || c->in[14] || c->in[15]) {
+    if (vtl < 0 || vtl == 0 || !buffer_is_zero(in->rsvd, sizeof(in->rsvd))) {
         return HV_STATUS_INVALID_PARAMETER;
     }
     if (vtl > c->vtl) {
@@ -156,7 +136,7 @@ uint16_t vsm_hc_modify_vtl_protection_mask(HvCallCtx *c)
     }
     mask = flags == HV_MAP_GPA_NO_ACCESS ? 0 : flags;
     while (c->reps_done < c->rep_count) {
-        uint64_t gfn = ldq_le_p(c->in + 16 + 8 * c->reps_done);
+        uint64_t gfn = le64_to_cpu(in->gpa_page_list[c->reps_done]);
 
         if (gfn >= vsm_part.prot_gfns || !gpa_is_ram(gfn << TARGET_PAGE_BITS)) {
             vsm_flush_all_tlbs(c);
@@ -240,22 +220,25 @@ check_gpa:
 
 uint16_t vsm_hc_translate_virtual_address(HvCallCtx *c)
 {
-    HvVsmVp *vp = vsm_target_vp(c, ldl_le_p(c->in + 8));
-    uint64_t flags = ldq_le_p(c->in + 16);
-    uint64_t gva = ldq_le_p(c->in + 24) << TARGET_PAGE_BITS;
-    int vtl = vsm_input_vtl(c, flags >> 56);
+    const HvInputTranslateVirtualAddress *in = (const void *)c->in;
+    HvOutputTranslateVirtualAddress *out = (void *)c->out;
+    HvVsmVp *vp = vsm_target_vp(c, le32_to_cpu(in->vp_index));
+    uint64_t flags = le64_to_cpu(in->control_flags);
+    uint64_t gva = le64_to_cpu(in->gva_page) << TARGET_PAGE_BITS;
+    int vtl = vsm_input_vtl(c, flags >> HV_TRANSLATE_INPUT_VTL_SHIFT);
     PagingState ps;
     uint64_t gpa = 0;
     uint32_t result;
 
-    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+    if (le64_to_cpu(in->partition_id) != HV_PARTITION_ID_SELF) {
         return HV_STATUS_INVALID_PARTITION_ID;
     }
     if (!vp) {
         return HV_STATUS_INVALID_VP_INDEX;
     }
-    if (vtl < 0 || ldl_le_p(c->in + 12) ||
-        (flags & ~HV_TRANSLATE_FLAGS_SUPPORTED & ~(0xffULL << 56))) {
+    if (vtl < 0 || in->rsvd ||
+        (flags & ~HV_TRANSLATE_FLAGS_SUPPORTED &
+         ~(0xffULL << HV_TRANSLATE_INPUT_VTL_SHIFT))) {
         return HV_STATUS_INVALID_PARAMETER;
     }
     if (vtl > c->vtl) {
@@ -286,9 +269,9 @@ uint16_t vsm_hc_translate_virtual_address(HvCallCtx *c)
             result = HV_TRANSLATE_GPA_NO_WRITE;
         }
     }
-    stl_le_p(c->out, result);
-    stl_le_p(c->out + 4, 6);                /* cache type: write-back */
-    stq_le_p(c->out + 8, result == HV_TRANSLATE_SUCCESS ?
-             gpa >> TARGET_PAGE_BITS : 0);
+    out->result_code = cpu_to_le32(result);
+    out->cache_type = cpu_to_le32(HV_CACHE_TYPE_WRITE_BACK);
+    out->gpa_page = cpu_to_le64(result == HV_TRANSLATE_SUCCESS ?
+                                gpa >> TARGET_PAGE_BITS : 0);
     return HV_STATUS_SUCCESS;
 }

@@ -7,6 +7,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/timer.h"
 #include "exec/cputlb.h"
 #include "hw/i386/apic.h"
@@ -171,19 +172,17 @@ gp:
     raise_exception_err_ra(env, EXCP0D_GPF, 0, retaddr);
 }
 
+/* HV_X64_SEGMENT_REGISTER in a register value */
 static void seg_to_hv(const SegmentCache *sc, uint64_t out[2])
 {
     out[0] = sc->base;
     out[1] = (uint64_t)sc->limit | (uint64_t)(sc->selector & 0xffff) << 32 |
-             (uint64_t)((sc->flags >> 8) & 0xf0ff) << 48;
+             (uint64_t)vsm_seg_attributes(sc) << 48;
 }
 
-void vsm_seg_from_hv(SegmentCache *sc, const uint64_t in[2])
+static void seg_from_hv(SegmentCache *sc, const uint64_t in[2])
 {
-    sc->base = in[0];
-    sc->limit = (uint32_t)in[1];
-    sc->selector = (in[1] >> 32) & 0xffff;
-    sc->flags = ((in[1] >> 48) & 0xf0ff) << 8;
+    vsm_seg_load(sc, in[0], in[1], in[1] >> 32, in[1] >> 48);
 }
 
 /* HV_X64_SEGMENT_REGISTER order ES CS SS DS FS GS equals QEMU's R_* order. */
@@ -333,7 +332,7 @@ static uint16_t arch_reg_set(HvVsmVp *vp, int vtl, uint32_t name,
         return HV_STATUS_SUCCESS;
     }
     if (name >= HV_X64_REG_ES && name < HV_X64_REG_LDTR) {
-        vsm_seg_from_hv(&a->segs[name - HV_X64_REG_ES], v);
+        seg_from_hv(&a->segs[name - HV_X64_REG_ES], v);
         if (name - HV_X64_REG_ES == R_SS) {
             a->hflags = (a->hflags & ~HF_CPL_MASK) |
                         ((a->segs[R_SS].flags >> DESC_DPL_SHIFT) & 3);
@@ -375,10 +374,10 @@ static uint16_t arch_reg_set(HvVsmVp *vp, int vtl, uint32_t name,
         a->dr7 = v[0];
         break;
     case HV_X64_REG_LDTR:
-        vsm_seg_from_hv(&a->ldt, v);
+        seg_from_hv(&a->ldt, v);
         break;
     case HV_X64_REG_TR:
-        vsm_seg_from_hv(&a->tr, v);
+        seg_from_hv(&a->tr, v);
         break;
     case HV_X64_REG_IDTR:
         a->idt.limit = v[0] >> 48;
@@ -675,15 +674,17 @@ static uint16_t reg_set(HvCallCtx *c, HvVsmVp *vp, int vtl, uint32_t name,
 /* Common header of Get/SetVpRegisters: PartitionId, VpIndex, InputVtl. */
 static uint16_t vp_regs_header(HvCallCtx *c, HvVsmVp **vp, int *vtl)
 {
-    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+    const HvInputVp *in = (const void *)c->in;
+
+    if (le64_to_cpu(in->partition_id) != HV_PARTITION_ID_SELF) {
         return HV_STATUS_INVALID_PARTITION_ID;
     }
-    *vp = vsm_target_vp(c, ldl_le_p(c->in + 8));
+    *vp = vsm_target_vp(c, le32_to_cpu(in->vp_index));
     if (!*vp) {
         return HV_STATUS_INVALID_VP_INDEX;
     }
-    *vtl = vsm_input_vtl(c, c->in[12]);
-    if (*vtl < 0 || c->in[13] || c->in[14] || c->in[15]) {
+    *vtl = vsm_input_vtl(c, in->vtl);
+    if (*vtl < 0 || !buffer_is_zero(in->rsvd, sizeof(in->rsvd))) {
         return HV_STATUS_INVALID_PARAMETER;
     }
     if (*vtl > c->vtl) {
@@ -694,18 +695,20 @@ static uint16_t vp_regs_header(HvCallCtx *c, HvVsmVp **vp, int *vtl)
 
 uint16_t vsm_hc_get_vp_registers(HvCallCtx *c)
 {
+    const HvInputGetVpRegisters *in = (const void *)c->in;
+    HvRegisterValue *out = (void *)c->out;
     HvVsmVp *vp;
     int vtl;
     uint16_t st = vp_regs_header(c, &vp, &vtl);
     uint64_t v[2];
 
     for (; st == HV_STATUS_SUCCESS && c->reps_done < c->rep_count;) {
-        uint32_t name = ldl_le_p(c->in + 16 + 4 * c->reps_done);
+        uint32_t name = le32_to_cpu(in->names[c->reps_done]);
 
         st = reg_get(c, vp, vtl, name, v);
         if (st == HV_STATUS_SUCCESS) {
-            stq_le_p(c->out + 16 * c->reps_done, v[0]);
-            stq_le_p(c->out + 16 * c->reps_done + 8, v[1]);
+            out[c->reps_done].low = cpu_to_le64(v[0]);
+            out[c->reps_done].high = cpu_to_le64(v[1]);
             c->reps_done++;
         }
     }
@@ -714,20 +717,21 @@ uint16_t vsm_hc_get_vp_registers(HvCallCtx *c)
 
 uint16_t vsm_hc_set_vp_registers(HvCallCtx *c)
 {
+    const HvInputSetVpRegisters *in = (const void *)c->in;
     HvVsmVp *vp;
     int vtl;
     uint16_t st = vp_regs_header(c, &vp, &vtl);
     uint64_t v[2];
 
     for (; st == HV_STATUS_SUCCESS && c->reps_done < c->rep_count;) {
-        const uint8_t *e = c->in + 16 + 32 * c->reps_done;
+        const HvRegisterAssoc *e = &in->elements[c->reps_done];
 
-        if (ldl_le_p(e + 4) || ldq_le_p(e + 8)) {
-            return HV_STATUS_INVALID_PARAMETER;     /* reserved */
+        if (e->rsvd1 || e->rsvd2) {
+            return HV_STATUS_INVALID_PARAMETER;
         }
-        v[0] = ldq_le_p(e + 16);
-        v[1] = ldq_le_p(e + 24);
-        st = reg_set(c, vp, vtl, ldl_le_p(e), v);
+        v[0] = le64_to_cpu(e->value.low);
+        v[1] = le64_to_cpu(e->value.high);
+        st = reg_set(c, vp, vtl, le32_to_cpu(e->name), v);
         if (st == HV_STATUS_SUCCESS) {
             c->reps_done++;
         }

@@ -16,34 +16,38 @@
 static void synic_try_deliver(HvVsmVp *vp, int vtl, int sint)
 {
     HvVtlState *v = &vp->vtl[vtl];
-    hwaddr slot;
+    HvMessage *m = &v->msg[sint];
+    const hwaddr type_len = sizeof(m->header.message_type);
+    hwaddr slot, flags_at;
     uint32_t type;
     uint8_t flags;
 
     if (!v->msg_queued[sint] || !(v->scontrol & 1) || !(v->simp & 1)) {
         return;
     }
-    slot = (v->simp & TARGET_PAGE_MASK) + sint * HV_MESSAGE_SIZE;
+    slot = (v->simp & TARGET_PAGE_MASK) + sint * sizeof(HvMessage);
     if (!vsm_gpa_read(vp, slot, &type, sizeof(type))) {
         return;
     }
     if (le32_to_cpu(type) != 0) {
         /* Slot busy: ask the guest for an EOM. */
-        if (vsm_gpa_read(vp, slot + 5, &flags, 1)) {
+        flags_at = slot + offsetof(HvMessage, header.message_flags);
+        if (vsm_gpa_read(vp, flags_at, &flags, 1)) {
             flags |= HV_MSG_FLAG_PENDING;
-            vsm_gpa_write(vp, slot + 5, &flags, 1);
+            vsm_gpa_write(vp, flags_at, &flags, 1);
         }
         trace_hv_vsm_synic_post(vp->vp_index, vtl, sint,
-                                ldl_le_p(v->msg[sint]), 0);
+                                le32_to_cpu(m->header.message_type), 0);
         return;
     }
     /* Write the body first and the type last, so the slot looks complete. */
-    vsm_gpa_write(vp, slot + 4, v->msg[sint] + 4, HV_MESSAGE_SIZE - 4);
+    vsm_gpa_write(vp, slot + type_len, (uint8_t *)m + type_len,
+                  sizeof(*m) - type_len);
     smp_wmb();      /* body visible before the type that marks it full */
-    vsm_gpa_write(vp, slot, v->msg[sint], 4);
+    vsm_gpa_write(vp, slot, &m->header.message_type, type_len);
     v->msg_queued[sint] = false;
-    trace_hv_vsm_synic_post(vp->vp_index, vtl, sint, ldl_le_p(v->msg[sint]),
-                            1);
+    trace_hv_vsm_synic_post(vp->vp_index, vtl, sint,
+                            le32_to_cpu(m->header.message_type), 1);
     if (!(v->sint[sint] & HV_SINT_MASKED) && !(v->sint[sint] & HV_SINT_POLLING)
         && v->apic) {
         apic_hv_set_irq(v->apic, v->sint[sint] & HV_SINT_VECTOR_MASK);
@@ -60,18 +64,18 @@ void vsm_synic_retry_all(HvVsmVp *vp, int vtl)
     }
 }
 
-/* Queue @msg (type + payload) on @sint of @vtl and try to deliver it. */
+/* Queue a message of @type on @sint of @vtl and try to deliver it. */
 void vsm_synic_post(HvVsmVp *vp, int vtl, int sint, uint32_t type,
                     const void *payload, uint8_t payload_size)
 {
     HvVtlState *v = &vp->vtl[vtl];
-    uint8_t *m = v->msg[sint];
+    HvMessage *m = &v->msg[sint];
     BQL_LOCK_GUARD();
 
-    memset(m, 0, HV_MESSAGE_SIZE);
-    stl_le_p(m, type);
-    m[4] = payload_size;
-    memcpy(m + HV_MESSAGE_PAYLOAD_OFFSET, payload, payload_size);
+    memset(m, 0, sizeof(*m));
+    m->header.message_type = cpu_to_le32(type);
+    m->header.payload_size = payload_size;
+    memcpy(m->payload, payload, payload_size);
     v->msg_queued[sint] = true;
     synic_try_deliver(vp, vtl, sint);
 }

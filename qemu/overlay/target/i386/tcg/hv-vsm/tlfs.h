@@ -249,4 +249,223 @@
 #define HV_INPUT_VTL_USE_TARGET         0x10
 #define HV_INPUT_VTL_RSVD               0xe0
 
+/*
+ * Layouts.  Each is packed and little-endian, as the guest lays it out in
+ * memory; the sizes are checked below.
+ */
+#define HV_PACKED __attribute__((packed))
+
+/* HV_X64_SEGMENT_REGISTER */
+typedef struct HvX64SegmentRegister {
+    uint64_t base;
+    uint32_t limit;
+    uint16_t selector;
+    uint16_t attributes;
+} HV_PACKED HvX64SegmentRegister;
+
+/* HV_X64_TABLE_REGISTER */
+typedef struct HvX64TableRegister {
+    uint16_t pad[3];
+    uint16_t limit;
+    uint64_t base;
+} HV_PACKED HvX64TableRegister;
+
+/* HV_INITIAL_VP_CONTEXT */
+typedef struct HvInitialVpContext {
+    uint64_t rip;
+    uint64_t rsp;
+    uint64_t rflags;
+    HvX64SegmentRegister cs, ds, es, fs, gs, ss, tr, ldtr;
+    HvX64TableRegister idtr, gdtr;
+    uint64_t efer;
+    uint64_t cr0;
+    uint64_t cr3;
+    uint64_t cr4;
+    uint64_t msr_cr_pat;
+} HV_PACKED HvInitialVpContext;
+
+/* The first 16 bytes of the calls that name a VP of this partition */
+typedef struct HvInputVp {
+    uint64_t partition_id;
+    uint32_t vp_index;
+    uint8_t vtl;                        /* InputVtl or TargetVtl */
+    uint8_t rsvd[3];
+} HV_PACKED HvInputVp;
+
+/* HvCallEnablePartitionVtl */
+#define HV_ENABLE_PARTITION_VTL_MBEC    0x1
+typedef struct HvInputEnablePartitionVtl {
+    uint64_t partition_id;
+    uint8_t target_vtl;
+    uint8_t flags;
+    uint8_t rsvd[6];
+} HV_PACKED HvInputEnablePartitionVtl;
+
+/* HvCallEnableVpVtl and HvCallStartVirtualProcessor */
+typedef struct HvInputEnableVpVtl {
+    HvInputVp vp;                       /* vp.vtl is the target VTL */
+    HvInitialVpContext context;
+} HV_PACKED HvInputEnableVpVtl;
+typedef HvInputEnableVpVtl HvInputStartVirtualProcessor;
+
+/* HvCallGetVpRegisters and HvCallSetVpRegisters */
+typedef struct HvInputGetVpRegisters {
+    HvInputVp vp;
+    uint32_t names[];
+} HV_PACKED HvInputGetVpRegisters;
+
+/* HV_REGISTER_VALUE, as its low and high 64 bits */
+typedef struct HvRegisterValue {
+    uint64_t low;
+    uint64_t high;
+} HV_PACKED HvRegisterValue;
+
+typedef struct HvRegisterAssoc {
+    uint32_t name;
+    uint32_t rsvd1;
+    uint64_t rsvd2;
+    HvRegisterValue value;
+} HV_PACKED HvRegisterAssoc;
+
+typedef struct HvInputSetVpRegisters {
+    HvInputVp vp;
+    HvRegisterAssoc elements[];
+} HV_PACKED HvInputSetVpRegisters;
+
+/* HvCallModifyVtlProtectionMask */
+typedef struct HvInputModifyVtlProtectionMask {
+    uint64_t partition_id;
+    uint32_t map_flags;
+    uint8_t target_vtl;
+    uint8_t rsvd[3];
+    uint64_t gpa_page_list[];
+} HV_PACKED HvInputModifyVtlProtectionMask;
+
+/* HvCallTranslateVirtualAddress */
+typedef struct HvInputTranslateVirtualAddress {
+    uint64_t partition_id;
+    uint32_t vp_index;
+    uint32_t rsvd;
+    uint64_t control_flags;             /* 63:56 HV_INPUT_VTL */
+    uint64_t gva_page;
+} HV_PACKED HvInputTranslateVirtualAddress;
+
+typedef struct HvOutputTranslateVirtualAddress {
+    uint32_t result_code;
+    uint32_t cache_type;
+    uint64_t gpa_page;
+} HV_PACKED HvOutputTranslateVirtualAddress;
+
+/* HvCallGetVpIndexFromApicId */
+typedef struct HvInputGetVpIndexFromApicId {
+    uint64_t partition_id;
+    uint8_t target_vtl;
+    uint8_t rsvd[7];
+    uint32_t apic_ids[];
+} HV_PACKED HvInputGetVpIndexFromApicId;
+
+/* HV_VP_VTL_CONTROL, at HV_VP_ASSIST_VTL_CONTROL in the VP assist page */
+#define HV_VP_ASSIST_VTL_CONTROL        8
+typedef struct HvVpVtlControl {
+    uint32_t vtl_entry_reason;
+    uint32_t rsvd;
+    uint64_t vtl_return_x64_rax;
+    uint64_t vtl_return_x64_rcx;
+} HV_PACKED HvVpVtlControl;
+
+/* HV_MESSAGE */
+typedef struct HvMessageHeader {
+    uint32_t message_type;              /* written last: marks the slot */
+    uint8_t payload_size;
+    uint8_t message_flags;
+    uint16_t rsvd;
+    uint64_t sender;
+} HV_PACKED HvMessageHeader;
+
+typedef struct HvMessage {
+    HvMessageHeader header;
+    uint8_t payload[HV_MESSAGE_SIZE - sizeof(HvMessageHeader)];
+} HV_PACKED HvMessage;
+
+/* HV_X64_INTERCEPT_MESSAGE_HEADER */
+#define HV_X64_EXEC_STATE_CPL_MASK      0x0003
+#define HV_X64_EXEC_STATE_CR0_PE        (1u << 2)
+#define HV_X64_EXEC_STATE_CR0_AM        (1u << 3)
+#define HV_X64_EXEC_STATE_EFER_LMA      (1u << 4)
+#define HV_X64_EXEC_STATE_DEBUG_ACTIVE  (1u << 5)
+#define HV_X64_EXEC_STATE_INTR_SHADOW   (1u << 12)
+typedef struct HvX64InterceptMessageHeader {
+    uint32_t vp_index;
+    uint8_t instruction_length_cr8;     /* 3:0 length, 7:4 CR8 */
+    uint8_t intercept_access_type;
+    uint16_t execution_state;
+    HvX64SegmentRegister cs;
+    uint64_t rip;
+    uint64_t rflags;
+} HV_PACKED HvX64InterceptMessageHeader;
+
+/* HV_X64_REGISTER_INTERCEPT_MESSAGE */
+typedef struct HvX64RegisterInterceptMessage {
+    HvX64InterceptMessageHeader header;
+    uint8_t is_memory_op;
+    uint8_t rsvd8;
+    uint16_t rsvd16;
+    uint32_t register_name;
+    HvRegisterValue access_info;
+} HV_PACKED HvX64RegisterInterceptMessage;
+
+/* HV_X64_MSR_INTERCEPT_MESSAGE */
+typedef struct HvX64MsrInterceptMessage {
+    HvX64InterceptMessageHeader header;
+    uint32_t msr_number;
+    uint32_t rsvd;
+    uint64_t rdx;
+    uint64_t rax;
+} HV_PACKED HvX64MsrInterceptMessage;
+
+/* HV_X64_MEMORY_INTERCEPT_MESSAGE */
+#define HV_X64_MEMORY_ACCESS_GVA_VALID  0x1
+typedef struct HvX64MemoryInterceptMessage {
+    HvX64InterceptMessageHeader header;
+    uint32_t cache_type;
+    uint8_t instruction_byte_count;
+    uint8_t memory_access_info;
+    uint8_t tpr_priority;
+    uint8_t rsvd;
+    uint64_t guest_virtual_address;
+    uint64_t guest_physical_address;
+    uint8_t instruction_bytes[16];
+} HV_PACKED HvX64MemoryInterceptMessage;
+
+_Static_assert(sizeof(HvX64SegmentRegister) == 16, "HvX64SegmentRegister");
+_Static_assert(sizeof(HvX64TableRegister) == 16, "HvX64TableRegister");
+_Static_assert(sizeof(HvInitialVpContext) == 224, "HvInitialVpContext");
+_Static_assert(__builtin_offsetof(HvInitialVpContext, efer) == 0xb8,
+               "HvInitialVpContext.efer");
+_Static_assert(sizeof(HvInputVp) == 16, "HvInputVp");
+_Static_assert(sizeof(HvInputEnablePartitionVtl) == 16,
+               "HvInputEnablePartitionVtl");
+_Static_assert(sizeof(HvInputEnableVpVtl) == 240, "HvInputEnableVpVtl");
+_Static_assert(sizeof(HvInputGetVpRegisters) == 16, "HvInputGetVpRegisters");
+_Static_assert(sizeof(HvRegisterAssoc) == 32, "HvRegisterAssoc");
+_Static_assert(sizeof(HvInputSetVpRegisters) == 16, "HvInputSetVpRegisters");
+_Static_assert(sizeof(HvInputModifyVtlProtectionMask) == 16,
+               "HvInputModifyVtlProtectionMask");
+_Static_assert(sizeof(HvInputTranslateVirtualAddress) == 32,
+               "HvInputTranslateVirtualAddress");
+_Static_assert(sizeof(HvOutputTranslateVirtualAddress) == 16,
+               "HvOutputTranslateVirtualAddress");
+_Static_assert(sizeof(HvInputGetVpIndexFromApicId) == 16,
+               "HvInputGetVpIndexFromApicId");
+_Static_assert(sizeof(HvVpVtlControl) == 24, "HvVpVtlControl");
+_Static_assert(sizeof(HvMessage) == HV_MESSAGE_SIZE, "HvMessage");
+_Static_assert(sizeof(HvX64InterceptMessageHeader) == 40,
+               "HvX64InterceptMessageHeader");
+_Static_assert(sizeof(HvX64RegisterInterceptMessage) == 64,
+               "HvX64RegisterInterceptMessage");
+_Static_assert(sizeof(HvX64MsrInterceptMessage) == 64,
+               "HvX64MsrInterceptMessage");
+_Static_assert(sizeof(HvX64MemoryInterceptMessage) == 80,
+               "HvX64MemoryInterceptMessage");
+
 #endif

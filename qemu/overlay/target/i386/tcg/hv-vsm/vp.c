@@ -8,6 +8,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qapi/error.h"
 #include "system/tcg.h"
 #include "exec/cputlb.h"
@@ -25,56 +26,60 @@ HvVsmVp *vsm_vp_by_index(uint32_t index)
 }
 
 /* HV_INITIAL_VP_CONTEXT (224 bytes) into a VTL's private state. */
-static void context_to_arch(const uint8_t *p, HvVtlArch *a)
+static void seg_from_tlfs(SegmentCache *sc, const HvX64SegmentRegister *s)
 {
-    static const int order[8] = { R_CS, R_DS, R_ES, R_FS, R_GS, R_SS, -1, -2 };
-    uint64_t seg[2];
-    int i;
+    vsm_seg_load(sc, le64_to_cpu(s->base), le32_to_cpu(s->limit),
+                 le16_to_cpu(s->selector), le16_to_cpu(s->attributes));
+}
 
+static void table_from_tlfs(SegmentCache *sc, const HvX64TableRegister *t)
+{
+    sc->base = le64_to_cpu(t->base);
+    sc->limit = le16_to_cpu(t->limit);
+}
+
+/* HV_INITIAL_VP_CONTEXT into a VTL's private state. */
+static void context_to_arch(const HvInitialVpContext *ctx, HvVtlArch *a)
+{
     memset(a, 0, sizeof(*a));
-    a->eip = ldq_le_p(p + 0x00);
-    a->rsp = ldq_le_p(p + 0x08);
-    a->eflags = ldq_le_p(p + 0x10) | 2;
-    for (i = 0; i < 8; i++) {
-        seg[0] = ldq_le_p(p + 0x18 + 16 * i);
-        seg[1] = ldq_le_p(p + 0x20 + 16 * i);
-        if (order[i] >= 0) {
-            vsm_seg_from_hv(&a->segs[order[i]], seg);
-        } else if (order[i] == -1) {
-            vsm_seg_from_hv(&a->tr, seg);
-        } else {
-            vsm_seg_from_hv(&a->ldt, seg);
-        }
-    }
-    a->idt.limit = lduw_le_p(p + 0x98 + 6);
-    a->idt.base = ldq_le_p(p + 0xa0);
-    a->gdt.limit = lduw_le_p(p + 0xa8 + 6);
-    a->gdt.base = ldq_le_p(p + 0xb0);
-    a->efer = ldq_le_p(p + 0xb8);
-    a->cr0 = ldq_le_p(p + 0xc0);
-    a->cr3 = ldq_le_p(p + 0xc8);
-    a->cr4 = ldq_le_p(p + 0xd0);
-    a->pat = ldq_le_p(p + 0xd8);
+    a->eip = le64_to_cpu(ctx->rip);
+    a->rsp = le64_to_cpu(ctx->rsp);
+    a->eflags = le64_to_cpu(ctx->rflags) | 2;
+    seg_from_tlfs(&a->segs[R_CS], &ctx->cs);
+    seg_from_tlfs(&a->segs[R_DS], &ctx->ds);
+    seg_from_tlfs(&a->segs[R_ES], &ctx->es);
+    seg_from_tlfs(&a->segs[R_FS], &ctx->fs);
+    seg_from_tlfs(&a->segs[R_GS], &ctx->gs);
+    seg_from_tlfs(&a->segs[R_SS], &ctx->ss);
+    seg_from_tlfs(&a->tr, &ctx->tr);
+    seg_from_tlfs(&a->ldt, &ctx->ldtr);
+    table_from_tlfs(&a->idt, &ctx->idtr);
+    table_from_tlfs(&a->gdt, &ctx->gdtr);
+    a->efer = le64_to_cpu(ctx->efer);
+    a->cr0 = le64_to_cpu(ctx->cr0);
+    a->cr3 = le64_to_cpu(ctx->cr3);
+    a->cr4 = le64_to_cpu(ctx->cr4);
+    a->pat = le64_to_cpu(ctx->msr_cr_pat);
     a->dr7 = 0x400;
     a->hflags = (a->segs[R_SS].flags >> DESC_DPL_SHIFT) & HF_CPL_MASK;
 }
 
 uint16_t vsm_hc_enable_vp_vtl(HvCallCtx *c)
 {
-    HvVsmVp *vp = vsm_target_vp(c, ldl_le_p(c->in + 8));
-    uint8_t target = c->in[12];
+    const HvInputEnableVpVtl *in = (const void *)c->in;
+    HvVsmVp *vp = vsm_target_vp(c, le32_to_cpu(in->vp.vp_index));
     uint16_t st = HV_STATUS_SUCCESS;
 
-    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+    if (le64_to_cpu(in->vp.partition_id) != HV_PARTITION_ID_SELF) {
         return HV_STATUS_INVALID_PARTITION_ID;
     }
     if (!vp) {
         return HV_STATUS_INVALID_VP_INDEX;
     }
-    if (target != 1 || c->in[13] || c->in[14] || c->in[15]) {
+    if (in->vp.vtl != 1 || !buffer_is_zero(in->vp.rsvd, sizeof(in->vp.rsvd))) {
         return HV_STATUS_INVALID_PARAMETER;
     }
-    if (!(ldq_le_p(c->in + 16 + 0xc0) & CR0_PE_MASK)) {
+    if (!(le64_to_cpu(in->context.cr0) & CR0_PE_MASK)) {
         return HV_STATUS_INVALID_PARAMETER; /* no real mode above VTL 0 */
     }
     qemu_mutex_lock(&vsm_part.lock);
@@ -87,7 +92,7 @@ uint16_t vsm_hc_enable_vp_vtl(HvCallCtx *c)
         /* VTL 0 may only bring up VTL 1 on its own VP, once. */
         st = HV_STATUS_ACCESS_DENIED;
     } else {
-        context_to_arch(c->in + 16, &vp->vtl[1].arch);
+        context_to_arch(&in->context, &vp->vtl[1].arch);
         vp->vtl1_started = false;
         smp_wmb();  /* context visible before the VP sees VTL 1 enabled */
         vp->vtl[1].enabled = true;
@@ -146,18 +151,19 @@ static bool vp_vtl0_startable(HvVsmVp *vp)
 
 uint16_t vsm_hc_start_vp(HvCallCtx *c)
 {
-    uint32_t index = ldl_le_p(c->in + 8);
-    HvVsmVp *vp = vsm_vp_by_index(index);
-    uint8_t target = c->in[12];
+    const HvInputStartVirtualProcessor *in = (const void *)c->in;
+    HvVsmVp *vp = vsm_vp_by_index(le32_to_cpu(in->vp.vp_index));
+    uint8_t target = in->vp.vtl;
     StartVpWork *w;
 
-    if (ldq_le_p(c->in) != HV_PARTITION_ID_SELF) {
+    if (le64_to_cpu(in->vp.partition_id) != HV_PARTITION_ID_SELF) {
         return HV_STATUS_INVALID_PARTITION_ID;
     }
     if (!vp) {
         return HV_STATUS_INVALID_VP_INDEX;
     }
-    if (target > HV_MAX_VTL || c->in[13] || c->in[14] || c->in[15]) {
+    if (target > HV_MAX_VTL ||
+        !buffer_is_zero(in->vp.rsvd, sizeof(in->vp.rsvd))) {
         return HV_STATUS_INVALID_PARAMETER;
     }
     if (target > c->vtl) {
@@ -170,7 +176,7 @@ uint16_t vsm_hc_start_vp(HvCallCtx *c)
         (vsm_part.vsm_config & HV_VSM_CFG_DENY_LOWER_STARTUP)) {
         return HV_STATUS_ACCESS_DENIED;
     }
-    if (!(ldq_le_p(c->in + 16 + 0xc0) & CR0_PE_MASK) && target > 0) {
+    if (!(le64_to_cpu(in->context.cr0) & CR0_PE_MASK) && target > 0) {
         return HV_STATUS_INVALID_PARAMETER;
     }
     qemu_mutex_lock(&vsm_part.lock);
@@ -192,7 +198,7 @@ uint16_t vsm_hc_start_vp(HvCallCtx *c)
 
     w = g_new0(StartVpWork, 1);
     w->vtl = target;
-    context_to_arch(c->in + 16, &w->arch);
+    context_to_arch(&in->context, &w->arch);
     async_run_on_cpu(CPU(vp->cpu), start_vp_work, RUN_ON_CPU_HOST_PTR(w));
     return HV_STATUS_SUCCESS;
 }

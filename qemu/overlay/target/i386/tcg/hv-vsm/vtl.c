@@ -16,6 +16,22 @@
 #include "hv-vsm-internal.h"
 #include "trace.h"
 
+/* A segment register from the fields of HV_X64_SEGMENT_REGISTER. */
+void vsm_seg_load(SegmentCache *sc, uint64_t base, uint32_t limit,
+                  uint16_t selector, uint16_t attributes)
+{
+    sc->base = base;
+    sc->limit = limit;
+    sc->selector = selector;
+    sc->flags = (uint32_t)(attributes & 0xf0ff) << 8;
+}
+
+/* The Attributes field of HV_X64_SEGMENT_REGISTER for @sc. */
+uint16_t vsm_seg_attributes(const SegmentCache *sc)
+{
+    return (sc->flags >> 8) & 0xf0ff;
+}
+
 void vsm_vtl_save(HvVsmVp *vp, HvVtlArch *a)
 {
     CPUX86State *env = vp_env(vp);
@@ -102,6 +118,13 @@ static void vtl_activate_apic(HvVsmVp *vp, int vtl)
     apic_poll_irq(cpu->apic_state);
 }
 
+/* Where HV_VP_VTL_CONTROL of @vtl's VP assist page (enabled) is. */
+static hwaddr vp_assist_vtl_control(HvVsmVp *vp, int vtl)
+{
+    return (vp->vtl[vtl].vp_assist & TARGET_PAGE_MASK) +
+           HV_VP_ASSIST_VTL_CONTROL;
+}
+
 /*
  * Make @to the active VTL of @vp.  Runs in the VP's own thread; the
  * caller has brought env up to date (eip, cc).
@@ -121,8 +144,9 @@ void vsm_vtl_switch(HvVsmVp *vp, int to, int reason)
     if (to > from && (vp->vtl[to].vp_assist & 1)) {
         uint32_t r = cpu_to_le32(reason);
 
-        vsm_gpa_write(vp, (vp->vtl[to].vp_assist & TARGET_PAGE_MASK) +
-                      HV_VP_ASSIST_ENTRY_REASON, &r, sizeof(r));
+        vsm_gpa_write(vp, vp_assist_vtl_control(vp, to) +
+                      offsetof(HvVpVtlControl, vtl_entry_reason),
+                      &r, sizeof(r));
     }
 }
 
@@ -201,7 +225,7 @@ void vsm_vtl_return(CPUX86State *env, HvVsmVp *vp, int insn_len,
                     uintptr_t ra)
 {
     uint64_t input = env->regs[R_EAX];
-    uint64_t regs[2] = { 0, 0 };
+    HvVpVtlControl ctl = { 0 };
     HvVtlState *v1 = &vp->vtl[1];
     CPUState *cs = CPU(vp->cpu);
     bool halt;
@@ -212,13 +236,12 @@ void vsm_vtl_return(CPUX86State *env, HvVsmVp *vp, int insn_len,
     env->eip += insn_len;
     if (!(input & 1) && (v1->vp_assist & 1)) {
         /* Not a fast return: RAX and RCX come from the VP assist page. */
-        vsm_gpa_read(vp, (v1->vp_assist & TARGET_PAGE_MASK) +
-                     HV_VP_ASSIST_RETURN_RAX, regs, sizeof(regs));
+        vsm_gpa_read(vp, vp_assist_vtl_control(vp, 1), &ctl, sizeof(ctl));
     }
     vsm_vtl_switch(vp, 0, 0);
     if (!(input & 1)) {
-        env->regs[R_EAX] = le64_to_cpu(regs[0]);
-        env->regs[R_ECX] = le64_to_cpu(regs[1]);
+        env->regs[R_EAX] = le64_to_cpu(ctl.vtl_return_x64_rax);
+        env->regs[R_ECX] = le64_to_cpu(ctl.vtl_return_x64_rcx);
     }
     bql_lock();
     if (vp->init_deferred) {
