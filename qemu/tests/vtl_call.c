@@ -18,6 +18,11 @@ static u64 vtl1_get_vtl0(u64 name)
 	return HV_STATUS(r) ? 0xdead0000UL | HV_STATUS(r) : v.lo;
 }
 
+static u64 vtl1_set_vtl0_efer(u64 efer)
+{
+	return HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_TARGET(0), HV_REG_EFER, efer, 0));
+}
+
 #define PAT(i) (0x1111111111111111UL * (i) + 0x0102030405060708UL)
 
 static void fill(struct gpregs *g, u64 base)
@@ -112,4 +117,14 @@ void test_main(void)
 	u64 rsp0 = vtl1_run(vtl1_get_vtl0, HV_REG_RSP);
 	u64 here = (u64)__builtin_frame_address(0);
 	report(rsp0 < here && here - rsp0 < 1024, "VTL1 reads VTL0 RSP (0x%lx, frame 0x%lx)", rsp0, here);
+
+	/* ... and writes them, with the value checks of the TLFS */
+	u64 efer0 = vtl1_run(vtl1_get_vtl0, HV_REG_EFER);
+	report_eq(vtl1_run(vtl1_set_vtl0_efer, efer0), HV_STATUS_SUCCESS,
+		  "VTL1 writes VTL0 EFER (0x%lx) back", efer0);
+	report_eq(vtl1_run(vtl1_set_vtl0_efer, efer0 | 0x2), HV_STATUS_INVALID_REGISTER_VALUE,
+		  "VTL0 EFER with a reserved bit set: INVALID_REGISTER_VALUE");
+	report_eq(vtl1_run(vtl1_set_vtl0_efer, efer0 & ~EFER_LMA), HV_STATUS_INVALID_REGISTER_VALUE,
+		  "VTL0 EFER with LMA clear while LME and CR0.PG are set: INVALID_REGISTER_VALUE");
+	report_eq(vtl1_run(vtl1_get_vtl0, HV_REG_EFER), efer0, "the refused writes left VTL0 EFER as it was");
 }

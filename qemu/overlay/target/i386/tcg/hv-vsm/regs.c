@@ -229,6 +229,40 @@ static void privileges_get(const HvRegAccess *r, uint64_t v[2])
     cpuid_get(r, 0x40000003, v);
 }
 
+/*
+ * EFER: bits the CPU does not offer are reserved, and LMA must equal
+ * LME && CR0.PG (of the VTL's CR0 as it is before this write).
+ */
+static uint16_t efer_check(const HvRegAccess *r, const uint64_t v[2])
+{
+    CPUX86State *env = vp_env(r->vp);
+    uint32_t ext2 = env->features[FEAT_8000_0001_EDX];
+    uint64_t valid = 0;
+    bool lma = v[0] & MSR_EFER_LMA;
+
+    if (ext2 & CPUID_EXT2_SYSCALL) {
+        valid |= MSR_EFER_SCE;
+    }
+    if (ext2 & CPUID_EXT2_LM) {
+        valid |= MSR_EFER_LME | MSR_EFER_LMA;
+    }
+    if (ext2 & CPUID_EXT2_NX) {
+        valid |= MSR_EFER_NXE;
+    }
+    if (ext2 & CPUID_EXT2_FFXSR) {
+        valid |= MSR_EFER_FFXSR;
+    }
+    if (env->features[FEAT_8000_0001_ECX] & CPUID_EXT3_SVM) {
+        valid |= MSR_EFER_SVME;
+    }
+    if ((v[0] & ~valid) ||
+        lma != ((v[0] & MSR_EFER_LME) &&
+                (r->vp->vtl[r->vtl].arch.cr0 & CR0_PG_MASK))) {
+        return HV_STATUS_INVALID_REGISTER_VALUE;
+    }
+    return HV_STATUS_SUCCESS;
+}
+
 static uint16_t pending_event_check(const HvRegAccess *r, const uint64_t v[2])
 {
     int type = (v[0] >> 1) & 7, vector = (v[0] >> 16) & 0xffff;
@@ -505,7 +539,9 @@ static const HvReg hv_regs[] = {
     ARCH_SEG(HV_X64_REG_TR, tr, 1),
     ARCH_TABLE(HV_X64_REG_IDTR, idt),
     ARCH_TABLE(HV_X64_REG_GDTR, gdt),
-    ARCH(HV_X64_REG_EFER, efer),
+    { .name = HV_X64_REG_EFER, ARCH_RULE,
+      FIELD(HV_HOME_ARCH, HvVtlArch, efer),
+      .get = field_get, .set = field_set, .check = efer_check },
     ARCH(HV_X64_REG_KERNEL_GS_BASE, kernelgsbase),
     { .name = HV_X64_REG_APIC_BASE, ARCH_RULE, .get = apic_base_get },
     ARCH(HV_X64_REG_PAT, pat),
