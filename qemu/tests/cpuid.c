@@ -24,14 +24,15 @@ void test_main(void)
 	report(is_reg(r.a, "Hv#1"), "0x40000001.EAX interface is \"Hv#1\"");
 
 	r = cpuid(HV_CPUID_FEATURES, 0);
-	report(r.a & HV_PRIV_HYPERCALL_MSRS, "privilege HypercallMsrs (EAX bit 5)");
-	report(r.a & HV_PRIV_VP_INDEX, "privilege VpIndex (EAX bit 6)");
-	report(r.a & HV_PRIV_SYNIC, "privilege AccessSynicRegs (EAX bit 2)");
-	report(r.b & HV_PRIV_ACCESS_VSM, "privilege AccessVsm (EBX bit 16)");
-	report(r.b & HV_PRIV_ACCESS_VP_REGS, "privilege AccessVpRegisters (EBX bit 17)");
-	report(r.b & HV_PRIV_START_VP, "privilege StartVirtualProcessor (EBX bit 21)");
-	report(!(r.b & HV_PRIV_CREATE_PARTITIONS), "privilege CreatePartitions clear (EBX bit 0)");
-	report(!(r.b & HV_PRIV_CPU_MANAGEMENT), "privilege CpuManagement clear (EBX bit 12)");
+	u64 priv = (u64)r.b << 32 | r.a;
+	report(priv & HV_PRIV_HYPERCALL_MSRS, "privilege HypercallMsrs (EAX bit 5)");
+	report(priv & HV_PRIV_VP_INDEX, "privilege VpIndex (EAX bit 6)");
+	report(priv & HV_PRIV_SYNIC_REGS, "privilege AccessSynicRegs (EAX bit 2)");
+	report(priv & HV_PRIV_ACCESS_VSM, "privilege AccessVsm (EBX bit 16)");
+	report(priv & HV_PRIV_ACCESS_VP_REGS, "privilege AccessVpRegisters (EBX bit 17)");
+	report(priv & HV_PRIV_START_VP, "privilege StartVirtualProcessor (EBX bit 21)");
+	report(!(priv & HV_PRIV_CREATE_PARTITIONS), "privilege CreatePartitions clear (EBX bit 0)");
+	report(!(priv & HV_PRIV_CPU_MANAGEMENT), "privilege CpuManagement clear (EBX bit 12)");
 
 	u32 nonzero = 0, first = 0;
 	for (u32 leaf = 0x40000080; leaf <= 0x400000ff; leaf++) {

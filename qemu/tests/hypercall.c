@@ -20,8 +20,8 @@ static u64 get_regs(const u32 *names, int count, int start, u64 in_off, u64 out_
 	u8 *in = hv_cpu()->in, *out = hv_cpu()->out;
 	memset(in, 0, 4096);
 	memset(out, 0x5a, 4096);
-	*(u64 *)in = HV_PARTITION_SELF;
-	*(u32 *)(in + 8) = HV_VP_SELF;
+	*(u64 *)in = HV_PARTITION_ID_SELF;
+	*(u32 *)(in + 8) = HV_VP_INDEX_SELF;
 	memcpy(in + 16, names, 4 * (size_t)count);
 	return hv_call(HVCALL_GET_VP_REGISTERS | HV_REP_COUNT(count) | HV_REP_START(start),
 		       gpa_of(in) + in_off, gpa_of(out) + out_off);
@@ -85,7 +85,7 @@ void test_main(void)
 		report_eq(HV_STATUS(r), HV_STATUS_INVALID_HYPERCALL_INPUT,
 			  "reserved control %s set: HV_STATUS_INVALID_HYPERCALL_INPUT", rsvd[i].what);
 	}
-	r = hv_call(HVCALL_TRANSLATE_VA | HV_REP_COUNT(1), gpa_of(hv_cpu()->in), gpa_of(out));
+	r = hv_call(HVCALL_TRANSLATE_VIRTUAL_ADDRESS | HV_REP_COUNT(1), gpa_of(hv_cpu()->in), gpa_of(out));
 	report_eq(HV_STATUS(r), HV_STATUS_INVALID_HYPERCALL_INPUT,
 		  "rep count on a simple hypercall: HV_STATUS_INVALID_HYPERCALL_INPUT");
 	r = get_regs(names, 1, 1, 0, 0);
@@ -104,17 +104,17 @@ void test_main(void)
 
 	/* fast form: 16 bytes of input in RDX/R8.  RDX = partition id (~0)
 	 * would be a misaligned GPA in the memory form. */
-	r = hv_call(HVCALL_ENABLE_PARTITION_VTL, HV_PARTITION_SELF, 7);
+	r = hv_call(HVCALL_ENABLE_PARTITION_VTL, HV_PARTITION_ID_SELF, 7);
 	report_eq(HV_STATUS(r), HV_STATUS_INVALID_ALIGNMENT,
 		  "memory form treats RDX as a GPA (~0: HV_STATUS_INVALID_ALIGNMENT)");
 	u8 *in = hv_cpu()->in;
 	memset(in, 0, 16);
-	*(u64 *)in = HV_PARTITION_SELF;
+	*(u64 *)in = HV_PARTITION_ID_SELF;
 	in[8] = 7;	/* VTL 7 > MaximumVtl */
 	u64 mem = HV_STATUS(hv_call(HVCALL_ENABLE_PARTITION_VTL, gpa_of(in), 0));
-	u64 fast = HV_STATUS(hv_call(HVCALL_ENABLE_PARTITION_VTL | HV_CALL_FAST, HV_PARTITION_SELF, 7));
+	u64 fast = HV_STATUS(hv_call(HVCALL_ENABLE_PARTITION_VTL | HV_CALL_FAST, HV_PARTITION_ID_SELF, 7));
 	report(mem != 0 && mem == fast, "EnablePartitionVtl(VTL7): memory and fast forms fail alike (0x%lx, 0x%lx)", mem, fast);
-	fast = HV_STATUS(hv_call(HVCALL_ENABLE_PARTITION_VTL | HV_CALL_FAST, HV_PARTITION_SELF, 1));
+	fast = HV_STATUS(hv_call(HVCALL_ENABLE_PARTITION_VTL | HV_CALL_FAST, HV_PARTITION_ID_SELF, 1));
 	report_eq(fast, HV_STATUS_SUCCESS, "fast EnablePartitionVtl(VTL1) succeeds");
 	r = get_regs(names + 2, 1, 0, 0, 0);
 	report(HV_STATUS(r) == 0 && (out[0] & 3) == 3, "VsmPartitionStatus shows VTL1 enabled after the fast call (0x%lx)", out[0]);

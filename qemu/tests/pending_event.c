@@ -6,7 +6,7 @@ const char test_name[] = "pending_event";
 
 static u64 inject(u64 ev)
 {
-	return HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_TARGET(0), HV_REG_PENDING_EVENT0, ev, 0));
+	return HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(0), HV_REG_PENDING_EVENT0, ev, 0));
 }
 
 static u64 nop(u64 a) { return a; }
@@ -50,7 +50,7 @@ void test_main(void)
 	vec = CATCH(&e, vtl1_run(nop, 0));
 	report_eq(vec, -1, "the event is consumed: the next VTL return raises nothing");
 
-	u64 r = HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_PENDING_EVENT0, EXC_EVENT(13, 0, 1), 0));
+	u64 r = HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_PENDING_EVENT0, EXC_EVENT(13, 0, 1), 0));
 	vec = CATCH(&e, vtl1_run(nop, 0));
 	report(r != HV_STATUS_SUCCESS && vec == -1,
 	       "VTL0 may not set its own PendingEvent0 (status 0x%lx, vector %d)", r, vec);

@@ -28,7 +28,7 @@ static u64 vp_index_from_apic(const u32 *ids, int n, u64 out_off, u32 *res)
 {
 	u8 *in = hv_cpu()->in;
 	memset(in, 0, 4096);
-	*(u64 *)in = HV_PARTITION_SELF;
+	*(u64 *)in = HV_PARTITION_ID_SELF;
 	memcpy(in + 16, ids, 4 * (size_t)n);
 	u64 r = hv_call(HVCALL_GET_VP_INDEX_FROM_APIC_ID | HV_REP_COUNT(n), gpa_of(in), gpa_of(in) + out_off);
 	memcpy(res, in + out_off, 4 * (size_t)n);

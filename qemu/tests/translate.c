@@ -18,11 +18,11 @@ static u64 translate(u64 gva, u64 flags, u32 *result, u64 *gpa_page)
 	u8 *in = hv_cpu()->in, *out = hv_cpu()->out;
 	memset(in, 0, 32);
 	memset(out, 0xa5, 16);
-	*(u64 *)in = HV_PARTITION_SELF;
-	*(u32 *)(in + 8) = HV_VP_SELF;
+	*(u64 *)in = HV_PARTITION_ID_SELF;
+	*(u32 *)(in + 8) = HV_VP_INDEX_SELF;
 	*(u64 *)(in + 16) = flags;
 	*(u64 *)(in + 24) = gva >> 12;
-	u64 r = hv_call(HVCALL_TRANSLATE_VA, gpa_of(in), gpa_of(out));
+	u64 r = hv_call(HVCALL_TRANSLATE_VIRTUAL_ADDRESS, gpa_of(in), gpa_of(out));
 	*result = *(u32 *)out;
 	*gpa_page = *(u64 *)(out + 8);
 	return HV_STATUS(r);

@@ -42,12 +42,12 @@ void test_main(void)
 	u32 call_off = offs & 0xfff, ret_off = offs >> 12 & 0xfff;
 	report(call_off && ret_off && call_off != ret_off && !(offs >> 24),
 	       "VsmCodePageOffsets: distinct non-zero call/return offsets (0x%lx)", offs);
-	r = hv_get_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_VSM_CAPABILITIES, &v);
+	r = hv_get_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_VSM_CAPABILITIES, &v);
 	report_eq(HV_STATUS(r), HV_STATUS_SUCCESS, "VsmCapabilities readable by VTL0");
-	r = HV_STATUS(hv_get_reg(HV_VP_SELF, HV_VTL_CURRENT, 0x000dfff0, &v));
+	r = HV_STATUS(hv_get_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, 0x000dfff0, &v));
 	report(in_set(r, HV_STATUS_INVALID_PARAMETER, HV_STATUS_UNKNOWN_REGISTER_NAME),
 	       "unknown register name rejected (0x%lx)", r);
-	r = HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_VSM_PARTITION_STATUS, 0xffff, 0));
+	r = HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_VSM_PARTITION_STATUS, 0xffff, 0));
 	report(r != HV_STATUS_SUCCESS && (hv_reg(HV_VTL_CURRENT, HV_REG_VSM_PARTITION_STATUS) & 0xffff) == 1,
 	       "VsmPartitionStatus is read-only (0x%lx)", r);
 
@@ -98,8 +98,8 @@ void test_main(void)
 	report(vsm_mbox.entries == 1 && vtl_return_ptr, "first VTL call enters VTL1 at the initial context");
 	vs = vtl1_run(vtl1_read_vp_status, 0);
 	report((vs & 0xf) == 1 && (vs >> 16 & 0xffff) == 3, "VsmVpStatus read in VTL1: ActiveVtl 1 (0x%lx)", vs);
-	r = HV_STATUS(hv_get_reg(HV_VP_SELF, HV_VTL_TARGET(1), HV_REG_RIP, &v));
+	r = HV_STATUS(hv_get_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(1), HV_X64_REG_RIP, &v));
 	report_eq(r, HV_STATUS_ACCESS_DENIED, "VTL0 may not read VTL1's RIP: HV_STATUS_ACCESS_DENIED");
-	r = HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_TARGET(1), HV_REG_RIP, 0, 0));
+	r = HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(1), HV_X64_REG_RIP, 0, 0));
 	report_eq(r, HV_STATUS_ACCESS_DENIED, "VTL0 may not write VTL1's RIP: HV_STATUS_ACCESS_DENIED");
 }

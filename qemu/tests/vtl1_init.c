@@ -25,7 +25,7 @@ void ap_vtl1_main(void)
 	hv_setup();
 	ap_ret_ptr = vsm_return_ptr();
 	apic_write(APIC_TPR, VTL1_TPR);
-	hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR4_MASK, VTL1_CR4_MASK, 0);
+	hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR4_MASK, VTL1_CR4_MASK, 0);
 	for (;;) {
 		ap1_entries++;
 		ap1_tpr = apic_read(APIC_TPR);

@@ -34,7 +34,7 @@ static void ap1_ipi_isr(struct trap_frame *f)
 {
 	struct hv_u128 v = { 0, 0 };
 	(void)f;
-	ap1_vtl0_rip_status = HV_STATUS(hv_get_reg(HV_VP_SELF, HV_VTL_TARGET(0), HV_REG_RIP, &v));
+	ap1_vtl0_rip_status = HV_STATUS(hv_get_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(0), HV_X64_REG_RIP, &v));
 	ap1_vtl0_rip = v.lo;
 	ap1_irqs++;
 	apic_eoi();

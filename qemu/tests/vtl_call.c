@@ -14,13 +14,13 @@ static u64 vtl1_dr6(u64 a) { (void)a; asm volatile("mov %%dr6, %0" : "=r"(a)); r
 static u64 vtl1_get_vtl0(u64 name)
 {
 	struct hv_u128 v;
-	u64 r = hv_get_reg(HV_VP_SELF, HV_VTL_TARGET(0), (u32)name, &v);
+	u64 r = hv_get_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(0), (u32)name, &v);
 	return HV_STATUS(r) ? 0xdead0000UL | HV_STATUS(r) : v.lo;
 }
 
 static u64 vtl1_set_vtl0_efer(u64 efer)
 {
-	return HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_TARGET(0), HV_REG_EFER, efer, 0));
+	return HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(0), HV_X64_REG_EFER, efer, 0));
 }
 
 #define PAT(i) (0x1111111111111111UL * (i) + 0x0102030405060708UL)
@@ -110,21 +110,21 @@ void test_main(void)
 	       caps, dr6, dr6_1);
 
 	/* VTL1 reads VTL0's private registers */
-	u64 rip0 = vtl1_run(vtl1_get_vtl0, HV_REG_RIP);
+	u64 rip0 = vtl1_run(vtl1_get_vtl0, HV_X64_REG_RIP);
 	report(rip0 > (u64)page && rip0 < (u64)page + 4096,
 	       "VTL1 reads VTL0 RIP: inside VTL0's hypercall page (0x%lx)", rip0);
-	report_eq(vtl1_run(vtl1_get_vtl0, HV_REG_CR3), cr3, "VTL1 reads VTL0 CR3");
-	u64 rsp0 = vtl1_run(vtl1_get_vtl0, HV_REG_RSP);
+	report_eq(vtl1_run(vtl1_get_vtl0, HV_X64_REG_CR3), cr3, "VTL1 reads VTL0 CR3");
+	u64 rsp0 = vtl1_run(vtl1_get_vtl0, HV_X64_REG_RSP);
 	u64 here = (u64)__builtin_frame_address(0);
 	report(rsp0 < here && here - rsp0 < 1024, "VTL1 reads VTL0 RSP (0x%lx, frame 0x%lx)", rsp0, here);
 
 	/* ... and writes them, with the value checks of the TLFS */
-	u64 efer0 = vtl1_run(vtl1_get_vtl0, HV_REG_EFER);
+	u64 efer0 = vtl1_run(vtl1_get_vtl0, HV_X64_REG_EFER);
 	report_eq(vtl1_run(vtl1_set_vtl0_efer, efer0), HV_STATUS_SUCCESS,
 		  "VTL1 writes VTL0 EFER (0x%lx) back", efer0);
 	report_eq(vtl1_run(vtl1_set_vtl0_efer, efer0 | 0x2), HV_STATUS_INVALID_REGISTER_VALUE,
 		  "VTL0 EFER with a reserved bit set: INVALID_REGISTER_VALUE");
 	report_eq(vtl1_run(vtl1_set_vtl0_efer, efer0 & ~EFER_LMA), HV_STATUS_INVALID_REGISTER_VALUE,
 		  "VTL0 EFER with LMA clear while LME and CR0.PG are set: INVALID_REGISTER_VALUE");
-	report_eq(vtl1_run(vtl1_get_vtl0, HV_REG_EFER), efer0, "the refused writes left VTL0 EFER as it was");
+	report_eq(vtl1_run(vtl1_get_vtl0, HV_X64_REG_EFER), efer0, "the refused writes left VTL0 EFER as it was");
 }

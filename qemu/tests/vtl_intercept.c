@@ -16,9 +16,9 @@ static u64 set_intercepts(u64 arg)
 {
 	(void)arg;
 	u64 st = 0;
-	st |= HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR0_MASK, CR0_WP, 0));
-	st |= HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR4_MASK, CR4_PGE, 0));
-	st |= HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CONTROL,
+	st |= HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR0_MASK, CR0_WP, 0));
+	st |= HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR4_MASK, CR4_PGE, 0));
+	st |= HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CONTROL,
 				   HV_CRI_CR0_WRITE | HV_CRI_CR4_WRITE | HV_CRI_GDTR_WRITE |
 				   HV_CRI_IDTR_WRITE | HV_CRI_LDTR_WRITE | HV_CRI_TR_WRITE |
 				   HV_CRI_LSTAR_WRITE, 0));
@@ -27,7 +27,7 @@ static u64 set_intercepts(u64 arg)
 
 static u64 set_cr0_mask(u64 mask)
 {
-	return HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR0_MASK, mask, 0));
+	return HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_CR_INTERCEPT_CR0_MASK, mask, 0));
 }
 
 static const struct hv_register_intercept *reg_msg(void)
@@ -52,7 +52,7 @@ static void check_reg(const char *what, u32 type, u32 name, u64 value, u64 rip, 
 	if (!report_eq(vsm_mbox.nmsgs, 1, "%s: one intercept message", what))
 		return;
 	report_eq(vsm_mbox.msgs[0].type, type, "%s: message type 0x%x", what, type);
-	if (type == HVMSG_REGISTER_INTERCEPT) {
+	if (type == HV_MSG_X64_REGISTER_INTERCEPT) {
 		report_eq(m->reg_name, name, "%s: register name 0x%x", what, name);
 		if (value != ~0UL)
 			report_eq(m->value_lo, value, "%s: new value in AccessInfo", what);
@@ -81,7 +81,7 @@ void test_main(void)
 
 	u64 cr0 = read_cr0();
 	RUN_INSN(rip, len, "mov %2, %%cr0", "r"(cr0 ^ CR0_WP));
-	check_reg("CR0.WP write", HVMSG_REGISTER_INTERCEPT, HV_REG_CR0, cr0 ^ CR0_WP, rip, len);
+	check_reg("CR0.WP write", HV_MSG_X64_REGISTER_INTERCEPT, HV_X64_REG_CR0, cr0 ^ CR0_WP, rip, len);
 	report_eq(read_cr0(), cr0, "CR0 unchanged while VTL1 skips the write");
 
 	RUN_INSN(rip, len, "mov %2, %%cr0", "r"(cr0 | CR0_TS));
@@ -90,25 +90,25 @@ void test_main(void)
 
 	u64 cr4 = read_cr4();
 	RUN_INSN(rip, len, "mov %2, %%cr4", "r"(cr4 ^ CR4_PGE));
-	check_reg("CR4.PGE write", HVMSG_REGISTER_INTERCEPT, HV_REG_CR4, cr4 ^ CR4_PGE, rip, len);
+	check_reg("CR4.PGE write", HV_MSG_X64_REGISTER_INTERCEPT, HV_X64_REG_CR4, cr4 ^ CR4_PGE, rip, len);
 	report_eq(read_cr4(), cr4, "CR4 unchanged while VTL1 skips the write");
 
 	sgdt(&gdtr);
 	RUN_INSN(rip, len, "lgdt gdt_desc(%%rip)", "i"(0));
-	check_reg("LGDT (rip-relative)", HVMSG_REGISTER_INTERCEPT, HV_REG_GDTR, ~0UL, rip, len);
+	check_reg("LGDT (rip-relative)", HV_MSG_X64_REGISTER_INTERCEPT, HV_X64_REG_GDTR, ~0UL, rip, len);
 	sidt(&idtr);
 	RUN_INSN(rip, len, "lidt (%2)", "r"(&idtr));
-	check_reg("LIDT", HVMSG_REGISTER_INTERCEPT, HV_REG_IDTR, ~0UL, rip, len);
+	check_reg("LIDT", HV_MSG_X64_REGISTER_INTERCEPT, HV_X64_REG_IDTR, ~0UL, rip, len);
 	RUN_INSN(rip, len, "lldt %w2", "r"((u16)SEL_LDT));
-	check_reg("LLDT", HVMSG_REGISTER_INTERCEPT, HV_REG_LDTR, ~0UL, rip, len);
+	check_reg("LLDT", HV_MSG_X64_REGISTER_INTERCEPT, HV_X64_REG_LDTR, ~0UL, rip, len);
 	report_eq(sldt(), 0, "LDTR unchanged");
 	RUN_INSN(rip, len, "ltr %w2", "r"((u16)SEL_TSS2));
-	check_reg("LTR", HVMSG_REGISTER_INTERCEPT, HV_REG_TR, ~0UL, rip, len);
+	check_reg("LTR", HV_MSG_X64_REGISTER_INTERCEPT, HV_X64_REG_TR, ~0UL, rip, len);
 	report_eq(str(), SEL_TSS0, "TR unchanged");
 
 	u64 lstar = rdmsr(MSR_LSTAR), nl = 0xffffffff81234560UL;
 	RUN_INSN(rip, len, "wrmsr", "c"(MSR_LSTAR), "a"((u32)nl), "d"((u32)(nl >> 32)));
-	check_reg("WRMSR LSTAR", HVMSG_MSR_INTERCEPT, MSR_LSTAR, nl, rip, len);
+	check_reg("WRMSR LSTAR", HV_MSG_X64_MSR_INTERCEPT, MSR_LSTAR, nl, rip, len);
 	report_eq(rdmsr(MSR_LSTAR), lstar, "LSTAR unchanged while VTL1 skips the write");
 	RUN_INSN(rip, len, "wrmsr", "c"(MSR_STAR), "a"(0), "d"(0x00230010));
 	report(vsm_mbox.nmsgs == 0 && rdmsr(MSR_STAR) == 0x0023001000000000UL,
@@ -118,7 +118,7 @@ void test_main(void)
 	write_cr0(cr0 | CR0_TS);
 	report_eq(vtl1_run(set_cr0_mask, CR0_WP | CR0_TS), 0, "VTL1 adds CR0.TS to Cr0Mask");
 	RUN_INSN(rip, len, "clts", "i"(0));
-	check_reg("CLTS", HVMSG_REGISTER_INTERCEPT, HV_REG_CR0, cr0 & ~CR0_TS, rip, len);
+	check_reg("CLTS", HV_MSG_X64_REGISTER_INTERCEPT, HV_X64_REG_CR0, cr0 & ~CR0_TS, rip, len);
 	report(read_cr0() & CR0_TS, "CR0.TS still set while VTL1 skips CLTS");
 	vtl1_run(set_cr0_mask, CR0_WP);
 	write_cr0(cr0);

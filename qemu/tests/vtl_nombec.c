@@ -29,18 +29,18 @@ void test_main(void)
 	       "VsmVpSecureConfigVtl0.MbecEnabled refused without partition MBEC (0x%lx)",
 	       vsm_mbox.init_status[1]);
 
-	report_eq(vtl1_run(protect, (u64)nx_fn | HV_MAP_READ | HV_MAP_UX), HV_STATUS_INVALID_PARAMETER,
+	report_eq(vtl1_run(protect, (u64)nx_fn | HV_MAP_GPA_READABLE | HV_MAP_GPA_USER_EXECUTABLE), HV_STATUS_INVALID_PARAMETER,
 		  "R+UX (KX != UX) without MBEC: HV_STATUS_INVALID_PARAMETER");
-	report_eq(vtl1_run(protect, (u64)nx_fn | HV_MAP_READ), 0, "R (no execute) accepted");
+	report_eq(vtl1_run(protect, (u64)nx_fn | HV_MAP_GPA_READABLE), 0, "R (no execute) accepted");
 	vsm_clear_msgs();
 	user_val = 0;
 	int vec = run_user(user_nx, NULL);
-	report(vsm_mbox.nmsgs == 1 && vsm_mbox.msgs[0].type == HVMSG_GPA_INTERCEPT &&
+	report(vsm_mbox.nmsgs == 1 && vsm_mbox.msgs[0].type == HV_MSG_GPA_INTERCEPT &&
 	       ((struct hv_memory_intercept *)vsm_mbox.msgs[0].payload)->h.access_type == 2,
 	       "without MBEC a CPL3 fetch from a non-executable page intercepts (%u messages)", vsm_mbox.nmsgs);
 	report(vec == VEC_USER_EXIT && user_val == 0x4e58, "CPL3 code runs after the retry");
 
-	report_eq(vtl1_run(protect, (u64)x_fn | HV_MAP_READ | HV_MAP_KX | HV_MAP_UX), 0,
+	report_eq(vtl1_run(protect, (u64)x_fn | HV_MAP_GPA_READABLE | HV_MAP_GPA_KERNEL_EXECUTABLE | HV_MAP_GPA_USER_EXECUTABLE), 0,
 		  "R+X accepted");
 	vsm_clear_msgs();
 	user_val = 0;

@@ -47,7 +47,7 @@ static void check_gpa_msg(const char *what, u32 access, u64 gpa, bool exact, u64
 	const struct hv_memory_intercept *m = msg0();
 	if (!report_eq(vsm_mbox.nmsgs, 1, "%s: one intercept message on VTL1 SINT0", what))
 		return;
-	report_eq(vsm_mbox.msgs[0].type, HVMSG_GPA_INTERCEPT, "%s: message type GPA intercept", what);
+	report_eq(vsm_mbox.msgs[0].type, HV_MSG_GPA_INTERCEPT, "%s: message type GPA intercept", what);
 	report_eq(m->h.access_type, access, "%s: access type %u", what, access);
 	if (exact)
 		report_eq(m->gpa, gpa, "%s: GPA", what);
@@ -73,7 +73,7 @@ void test_main(void)
 	vsm_mbox.policy = POLICY_UNPROTECT;
 
 	/* write to a read-only page at CPL0 */
-	report_eq(vtl1_run(protect, (u64)data_w | HV_MAP_READ | HV_MAP_KX | HV_MAP_UX), 0,
+	report_eq(vtl1_run(protect, (u64)data_w | HV_MAP_GPA_READABLE | HV_MAP_GPA_KERNEL_EXECUTABLE | HV_MAP_GPA_USER_EXECUTABLE), 0,
 		  "ModifyVtlProtectionMask(R+X) from VTL1 succeeds");
 	vsm_clear_msgs();
 	asm volatile("lea 1f(%%rip), %0\n1: movq %2, (%1)"
@@ -93,14 +93,14 @@ void test_main(void)
 	report_eq(v, 0x5678, "CPL0 read returns the data after the retry");
 
 	/* kernel execute on a non-executable page */
-	vtl1_run(protect, (u64)kx_fn | HV_MAP_READ | HV_MAP_WRITE);
+	vtl1_run(protect, (u64)kx_fn | HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE);
 	vsm_clear_msgs();
 	v = kx_fn();
 	check_gpa_msg("CPL0 fetch from RW page", 2, (u64)kx_fn, false, (u64)kx_fn, 0, 0);
 	report_eq(v, 0x4b58, "function runs after the retry");
 
 	/* MBEC: user-execute only */
-	report_eq(vtl1_run(protect, (u64)ux_fn | HV_MAP_READ | HV_MAP_UX), 0,
+	report_eq(vtl1_run(protect, (u64)ux_fn | HV_MAP_GPA_READABLE | HV_MAP_GPA_USER_EXECUTABLE), 0,
 		  "ModifyVtlProtectionMask(R+UX) with MBEC succeeds");
 	vsm_clear_msgs();
 	user_val = 0;
@@ -111,7 +111,7 @@ void test_main(void)
 	check_gpa_msg("MBEC: CPL0 fetch from R+UX page", 2, (u64)ux_fn, false, (u64)ux_fn, 0, 0);
 
 	/* MBEC: no user execute */
-	vtl1_run(protect, (u64)ux2_fn | HV_MAP_READ | HV_MAP_WRITE);
+	vtl1_run(protect, (u64)ux2_fn | HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE);
 	vsm_clear_msgs();
 	user_val = 0;
 	vec = run_user(user_ux2, NULL);
@@ -119,7 +119,7 @@ void test_main(void)
 	report(vec == VEC_USER_EXIT && user_val == 0x5559, "CPL3 function runs after the retry");
 
 	/* CPL3 write */
-	vtl1_run(protect, (u64)data_u | HV_MAP_READ);
+	vtl1_run(protect, (u64)data_u | HV_MAP_GPA_READABLE);
 	vsm_clear_msgs();
 	vec = run_user(user_write, NULL);
 	check_gpa_msg("CPL3 write", 1, (u64)&data_u[3], true, (u64)user_write,
@@ -127,7 +127,7 @@ void test_main(void)
 	report(vec == VEC_USER_EXIT && data_u[3] == 0x77, "CPL3 write completes after the retry");
 
 	/* rep form and error cases */
-	u64 r = vtl1_run(vtl1_rep3, HV_MAP_READ | HV_MAP_KX | HV_MAP_UX);
+	u64 r = vtl1_run(vtl1_rep3, HV_MAP_GPA_READABLE | HV_MAP_GPA_KERNEL_EXECUTABLE | HV_MAP_GPA_USER_EXECUTABLE);
 	report(HV_STATUS(r) == 0 && HV_REPS_DONE(r) == 3, "rep ModifyVtlProtectionMask x3: 3 reps completed (0x%lx)", r);
 	vsm_clear_msgs();
 	*(volatile u64 *)&multi[2][0] = 1;
@@ -135,14 +135,14 @@ void test_main(void)
 	report(vsm_mbox.nmsgs == 1 && msg0()->gpa == (u64)multi[2],
 	       "third page of the rep call is protected (%u messages, type 0x%x, GPA 0x%lx, want 0x%lx)",
 	       vsm_mbox.nmsgs, vsm_mbox.msgs[0].type, msg0()->gpa, (u64)multi[2]);
-	vtl1_run(vtl1_rep3, HV_MAP_RWX);
+	vtl1_run(vtl1_rep3, HV_MAP_GPA_PERMISSIONS_MASK);
 
-	r = HV_STATUS(vtl1_run(protect, (u64)data_w | HV_MAP_WRITE));
+	r = HV_STATUS(vtl1_run(protect, (u64)data_w | HV_MAP_GPA_WRITABLE));
 	report_eq(r, HV_STATUS_INVALID_PARAMETER, "write without read: HV_STATUS_INVALID_PARAMETER");
-	r = HV_STATUS(vtl1_run(protect, 0x7ff00000UL | HV_MAP_READ));
+	r = HV_STATUS(vtl1_run(protect, 0x7ff00000UL | HV_MAP_GPA_READABLE));
 	report_eq(r, HV_STATUS_INVALID_PARAMETER, "GPA beyond RAM: HV_STATUS_INVALID_PARAMETER");
 	u64 pfn = (u64)data_w >> 12;
-	r = HV_STATUS(hv_modify_vtl_protection(HV_VTL_TARGET(1), HV_MAP_READ, &pfn, 1));
+	r = HV_STATUS(hv_modify_vtl_protection(HV_VTL_TARGET(1), HV_MAP_GPA_READABLE, &pfn, 1));
 	report(r != HV_STATUS_SUCCESS, "VTL0 may not change VTL1's protections (0x%lx)", r);
 	vsm_clear_msgs();
 	*(volatile u64 *)&data_w[5] = 9;

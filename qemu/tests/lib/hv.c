@@ -87,7 +87,7 @@ static u8 *hdr(u32 vp, u8 vtl)
 {
 	u8 *in = hv_cpu()->in;
 	memset(in, 0, 4096);
-	*(u64 *)in = HV_PARTITION_SELF;
+	*(u64 *)in = HV_PARTITION_ID_SELF;
 	*(u32 *)(in + 8) = vp;
 	in[12] = vtl;
 	return in;
@@ -117,7 +117,7 @@ u64 hv_set_reg(u32 vp, u8 vtl, u32 name, u64 lo, u64 hi)
 u64 hv_reg(u8 vtl, u32 name)
 {
 	struct hv_u128 v;
-	u64 r = hv_get_reg(HV_VP_SELF, vtl, name, &v);
+	u64 r = hv_get_reg(HV_VP_INDEX_SELF, vtl, name, &v);
 	if (HV_STATUS(r) != HV_STATUS_SUCCESS)
 		panic("HvCallGetVpRegisters(0x%x, vtl 0x%x) failed: 0x%lx", name, vtl, r);
 	return v.lo;

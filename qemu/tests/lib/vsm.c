@@ -32,7 +32,7 @@ static u32 msr_to_reg(u32 msr)
 {
 	switch (msr) {
 	case MSR_EFER:
-		return HV_REG_EFER;
+		return HV_X64_REG_EFER;
 	case 0xC0000081:
 		return 0x00080008;	/* Star */
 	case 0xC0000082:
@@ -44,7 +44,7 @@ static u32 msr_to_reg(u32 msr)
 
 static u64 set_vtl0(u32 name, u64 lo, u64 hi)
 {
-	return HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_TARGET(0), name, lo, hi));
+	return HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(0), name, lo, hi));
 }
 
 static void resolve(const struct hv_message *msg)
@@ -55,25 +55,25 @@ static void resolve(const struct hv_message *msg)
 
 	switch (vsm_mbox.policy) {
 	case POLICY_UNPROTECT:
-		if (msg->type == HVMSG_GPA_INTERCEPT) {
+		if (msg->type == HV_MSG_GPA_INTERCEPT) {
 			const struct hv_memory_intercept *mi = (const void *)msg->payload;
-			st = vtl1_protect(mi->gpa, HV_MAP_RWX);
+			st = vtl1_protect(mi->gpa, HV_MAP_GPA_PERMISSIONS_MASK);
 		} else {
-			st = set_vtl0(HV_REG_RIP, next_rip, 0);
+			st = set_vtl0(HV_X64_REG_RIP, next_rip, 0);
 		}
 		break;
 	case POLICY_ALLOW:
-		if (msg->type == HVMSG_REGISTER_INTERCEPT) {
+		if (msg->type == HV_MSG_X64_REGISTER_INTERCEPT) {
 			const struct hv_register_intercept *ri = (const void *)msg->payload;
 			st = set_vtl0(ri->reg_name, ri->value_lo, ri->value_hi);
-		} else if (msg->type == HVMSG_MSR_INTERCEPT) {
+		} else if (msg->type == HV_MSG_X64_MSR_INTERCEPT) {
 			const struct hv_msr_intercept *mi = (const void *)msg->payload;
 			st = set_vtl0(msr_to_reg(mi->msr), (mi->rdx << 32) | (u32)mi->rax, 0);
 		}
-		st |= set_vtl0(HV_REG_RIP, next_rip, 0);
+		st |= set_vtl0(HV_X64_REG_RIP, next_rip, 0);
 		break;
 	case POLICY_SKIP:
-		st = set_vtl0(HV_REG_RIP, next_rip, 0);
+		st = set_vtl0(HV_X64_REG_RIP, next_rip, 0);
 		break;
 	case POLICY_INJECT_GP:
 		/* pending, exception, deliver error code, vector 13, code 0 */
@@ -88,16 +88,16 @@ static void sint0_isr(struct trap_frame *f)
 	struct hv_message *slot = (struct hv_message *)vtl1_simp;	/* SINT0 */
 	(void)f;
 	vsm_mbox.reason_at_irq = vtl1_assist.vtl_entry_reason;
-	if (slot->type != HVMSG_NONE) {
+	if (slot->type != HV_MSG_NONE) {
 		struct hv_message copy = *slot;
 		u32 n = vsm_mbox.nmsgs;
 		if (n < VSM_MAX_MSGS)
 			vsm_mbox.msgs[n] = copy;
 		vsm_mbox.nmsgs = n + 1;
 		resolve(&copy);
-		slot->type = HVMSG_NONE;
+		slot->type = HV_MSG_NONE;
 		barrier();
-		if (copy.flags & HV_MSG_PENDING)
+		if (copy.flags & HV_MSG_FLAG_PENDING)
 			wrmsr(HV_MSR_EOM, 0);
 	}
 	apic_eoi();
@@ -107,9 +107,9 @@ static void record_vtl0_state(void)
 {
 	struct hv_u128 v;
 	vsm_mbox.reason_at_irq = vtl1_assist.vtl_entry_reason;
-	if (HV_STATUS(hv_get_reg(HV_VP_SELF, HV_VTL_TARGET(0), HV_REG_RFLAGS, &v)) == 0)
+	if (HV_STATUS(hv_get_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(0), HV_X64_REG_RFLAGS, &v)) == 0)
 		vsm_mbox.vtl0_rflags_at_irq = v.lo;
-	if (HV_STATUS(hv_get_reg(HV_VP_SELF, HV_VTL_TARGET(0), HV_REG_RIP, &v)) == 0)
+	if (HV_STATUS(hv_get_reg(HV_VP_INDEX_SELF, HV_VTL_TARGET(0), HV_X64_REG_RIP, &v)) == 0)
 		vsm_mbox.vtl0_rip_at_irq = v.lo;
 }
 
@@ -144,10 +144,10 @@ static void vtl1_init(void)
 	wrmsr(HV_MSR_SINT0, VEC_SINT0);
 	wrmsr(HV_MSR_SCONTROL, 1);
 	/* EnableVtlProtection with an RWX default mask */
-	vsm_mbox.init_status[0] = HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT,
-			HV_REG_VSM_PARTITION_CONFIG, 1 | (HV_MAP_RWX << 1), 0));
+	vsm_mbox.init_status[0] = HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT,
+			HV_REG_VSM_PARTITION_CONFIG, 1 | (HV_MAP_GPA_PERMISSIONS_MASK << 1), 0));
 	/* MBEC for VTL0 on this VP */
-	vsm_mbox.init_status[1] = HV_STATUS(hv_set_reg(HV_VP_SELF, HV_VTL_CURRENT,
+	vsm_mbox.init_status[1] = HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT,
 			HV_REG_VSM_VP_SECURE_CONFIG_VTL0, 1, 0));
 	vtl1_up = true;
 }

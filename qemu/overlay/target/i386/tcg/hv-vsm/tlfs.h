@@ -92,6 +92,8 @@
 #define HV_PRIV_HYPERCALL_MSRS          (1ULL << 5)
 #define HV_PRIV_VP_INDEX                (1ULL << 6)
 #define HV_PRIV_FREQUENCY_REGS          (1ULL << 11)
+#define HV_PRIV_CREATE_PARTITIONS       (1ULL << 32)
+#define HV_PRIV_CPU_MANAGEMENT          (1ULL << 44)
 #define HV_PRIV_ACCESS_VSM              (1ULL << 48)
 #define HV_PRIV_ACCESS_VP_REGS          (1ULL << 49)
 #define HV_PRIV_START_VP                (1ULL << 53)
@@ -107,6 +109,8 @@
 #define HV_REG_PRIVILEGES_AND_FEATURES  0x00000200
 #define HV_REG_PENDING_EVENT0           0x00010004
 #define HV_X64_REG_RAX                  0x00020000
+#define HV_X64_REG_RCX                  0x00020001
+#define HV_X64_REG_RBX                  0x00020003
 #define HV_X64_REG_RSP                  0x00020004
 #define HV_X64_REG_RBP                  0x00020005
 #define HV_X64_REG_R15                  0x0002000f
@@ -211,6 +215,7 @@
 
 /* SynIC messages */
 #define HV_MESSAGE_SIZE                 256
+#define HV_MSG_NONE                     0x00000000u
 #define HV_MSG_FLAG_PENDING             0x1
 #define HV_MSG_GPA_INTERCEPT            0x80000001u
 #define HV_MSG_X64_MSR_INTERCEPT        0x80010001u
