@@ -24,16 +24,9 @@
                        HV_PRIV_FREQUENCY_REGS | HV_PRIV_ACCESS_VSM | \
                        HV_PRIV_ACCESS_VP_REGS | HV_PRIV_START_VP)
 
-/* AutoEOI is not emulated (CPUID recommends against it): #GP */
-#define HV_SINT_VALID_BITS \
-    (HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_POLLING)
-
 /* Hypercall page layout (ours; reported by HvRegisterVsmCodePageOffsets) */
 #define HV_HCPAGE_VTL_CALL_OFFSET       0x10
 #define HV_HCPAGE_VTL_RETURN_OFFSET     0x20
-
-/* Protection table entries: bit 7 = explicitly set, bits 3:0 = mask */
-#define HV_PROT_SET                     0x80
 
 /* Architectural state the TLFS makes private to each VTL. */
 typedef struct HvVtlArch {

@@ -16,6 +16,9 @@
 #include "hv-vsm-internal.h"
 #include "trace.h"
 
+/* Protection table entries: bit 7 = explicitly set, bits 3:0 = mask */
+#define HV_PROT_SET                     0x80
+
 static bool gpa_is_ram(hwaddr gpa)
 {
     MemoryRegion *mr;

@@ -16,6 +16,10 @@
 #include "hv-vsm-internal.h"
 #include "trace.h"
 
+/* AutoEOI is not emulated (CPUID recommends against it): #GP */
+#define HV_SINT_VALID_BITS \
+    (HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_POLLING)
+
 /* Which VTL may access a register through Get/SetVpRegisters. */
 typedef enum HvRegRule {
     HV_RULE_NONE,               /* not through the hypercalls */
