@@ -430,6 +430,20 @@ out:
 }
 
 /*
+ * Run code in page 0, which is not System RAM (the kernel reserves it): no
+ * kernel mapping makes it executable, so the hypervisor must not either.
+ */
+static void exec_outside_ram(struct result *res, const struct attack *attack,
+			     u64 arg)
+{
+	if (page_is_ram(0) || !pfn_valid(0)) {
+		skip(res, "page 0 is System RAM or has no page");
+		return;
+	}
+	alias_exec_page(res, pfn_to_page(0), 0);
+}
+
+/*
  * Run code in a module's memory: after the end of boot, only text the
  * hypervisor side validated may run.
  */
@@ -778,6 +792,7 @@ static struct attack attacks[] = {
 	{ "msr_sysenter_esp", MSR_ATTACK(MSR_IA32_SYSENTER_ESP, BIT(4)) },
 	{ "msr_apic_base", MSR_ATTACK(MSR_IA32_APICBASE, BIT(20)) },
 	{ "msr_efer_lma", MSR_ATTACK(MSR_EFER, EFER_LMA), .flags = ATTACK_NO_NATIVE },
+	{ "exec_outside_ram", exec_outside_ram },
 #if IS_ENABLED(CONFIG_HYPERV)
 	{ "hypercall_page_move", move_hypercall_page },
 #endif

@@ -93,6 +93,13 @@ long hv_vsm_vtl1_dispatch(const u64 *regs)
 		return -EPERM;
 	if ((call->rules & HV_VSM_RULE_ONCE) && test_bit(nr, hv_vsm_vtl1_done))
 		return -EALREADY;
+	/* Every call but those that start VTL1 needs the protections on. */
+	if (nr != HV_VSM_NR_BOOT && nr != HV_VSM_NR_ENABLE_APS_VTL &&
+	    nr != HV_VSM_NR_BOOT_APS) {
+		ret = hv_vsm_vtl1_arm();
+		if (ret)
+			return ret;
+	}
 
 	ret = hv_vsm_vtl1_handlers[nr](regs[1], regs[2], regs[3]);
 	if (!ret && (call->rules & HV_VSM_RULE_ONCE))

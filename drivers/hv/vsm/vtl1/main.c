@@ -231,11 +231,6 @@ static int __init hv_vsm_vtl1_setup(void)
 		return ret;
 	mshv_vtl_return_call_init(offsets.vtl_return_offset);
 
-	ret = hv_vsm_vtl1_protect_self();
-	if (ret) {
-		pr_err("cannot protect VTL1 memory: %d\n", ret);
-		return ret;
-	}
 	/*
 	 * The secondary CPUs, started later by BOOT_APS, are virtual
 	 * processors of the same partition: reuse the boot CPU's delay loop

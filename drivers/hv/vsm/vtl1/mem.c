@@ -12,6 +12,7 @@
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
+#include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/io.h>
@@ -271,35 +272,92 @@ out:
 	return ret;
 }
 
+/* Set while hv_vsm_vtl1_arm() makes VTL0's RAM executable again. */
+static bool hv_vsm_vtl1_arming_now;
+
 /**
- * hv_vsm_vtl1_protect_self() - Deny VTL0 any access to VTL1 memory
+ * hv_vsm_vtl1_arming() - Whether an execute intercept is one of arming
+ * @pa: the physical address VTL0 tried to run
  *
- * Enables VTL protections for the partition, with full access by default,
- * then removes every access to the VTL1 reservation.
- *
- * Return: 0 or a negative errno.
+ * Return: true while VTL1 enables the protections and @pa is VTL0 RAM:
+ * VTL0 runs the instruction again once its RAM is executable.
  */
-int hv_vsm_vtl1_protect_self(void)
+bool hv_vsm_vtl1_arming(u64 pa)
 {
-	struct hv_vsm_vtl1_prot_run run = { .mask = HV_MAP_GPA_PERMISSIONS_NONE };
-	unsigned int i;
+	u64 start = pa & PAGE_MASK;
+
+	return READ_ONCE(hv_vsm_vtl1_arming_now) &&
+	       hv_vsm_vtl1_all_vtl0_ram(start, start + PAGE_SIZE);
+}
+
+/**
+ * hv_vsm_vtl1_arm() - Enable VTL protections for the partition, once
+ *
+ * Protections are enabled with the default mask of prot.c, without kernel
+ * execute: page 0, firmware, ACPI, reserved and device memory and memory
+ * added later never run kernel code. VTL0's RAM gets full access back
+ * until PROTECT_MEMORY narrows it, and VTL1's memory none.
+ *
+ * The default is set once and for all when protections are enabled, while
+ * VTL0 runs on the other virtual processors: this waits until VTL1 runs on
+ * every one of them, to answer the execute intercepts VTL0 takes on its
+ * own RAM until that is executable again (hv_vsm_vtl1_arming()). Until
+ * then, VTL1's memory is open to VTL0, which is trusted before the end of
+ * boot.
+ *
+ * Context: the VTL call dispatcher, state lock held.
+ * Return: 0; -EBUSY while VTL1 does not run on every virtual processor;
+ * or a negative errno.
+ */
+int hv_vsm_vtl1_arm(void)
+{
+	static bool armed;
+	struct hv_vsm_vtl1_prot_run *runs;
+	unsigned int i, n = 0;
 	int ret;
 
-	ret = hv_vsm_vtl1_enable_protections();
-	if (ret)
-		return ret;
-
+	if (armed)
+		return 0;
+	if (num_online_cpus() != num_possible_cpus())
+		return -EBUSY;
+	runs = kcalloc(e820_table->nr_entries, sizeof(*runs), GFP_KERNEL);
+	if (!runs)
+		return -ENOMEM;
 	for (i = 0; i < e820_table->nr_entries; i++) {
 		const struct e820_entry *e = &e820_table->entries[i];
+		struct hv_vsm_vtl1_prot_run *r = &runs[n];
 
-		if (e->type != E820_TYPE_RAM)
+		if (e->type == E820_TYPE_RAM) {
+			/* VTL1's reservation: not a byte for VTL0. */
+			*r = (struct hv_vsm_vtl1_prot_run){
+				PFN_DOWN(e->addr), PFN_UP(e->addr + e->size),
+				HV_MAP_GPA_PERMISSIONS_NONE
+			};
+		} else if (e->type == E820_TYPE_UNUSABLE) {
+			/* VTL0's RAM: only its whole pages. */
+			*r = (struct hv_vsm_vtl1_prot_run){
+				PFN_UP(e->addr), PFN_DOWN(e->addr + e->size),
+				HV_MAP_GPA_PERMISSIONS_MASK
+			};
+		} else {
 			continue;
-		run.start = PFN_DOWN(e->addr);
-		run.end = PFN_UP(e->addr + e->size);
-		ret = hv_vsm_vtl1_set_protections(&run, 1);
-		if (ret)
-			return ret;
+		}
+		if (r->start < r->end)
+			n++;
 	}
+
+	WRITE_ONCE(hv_vsm_vtl1_arming_now, true);
+	ret = hv_vsm_vtl1_enable_protections();
+	if (!ret)
+		ret = hv_vsm_vtl1_set_protections(runs, n);
+	WRITE_ONCE(hv_vsm_vtl1_arming_now, false);
+	kfree(runs);
+	if (ret) {
+		pr_err("cannot enable VTL protections: %d\n", ret);
+		return ret;
+	}
+	armed = true;
+	pr_info("VTL protections enabled: no kernel execute outside VTL0's RAM\n");
 	return 0;
 }
 

@@ -5,8 +5,8 @@
  * VTL1 sets what VTL0 may do with each page through
  * HvCallModifyVtlProtectionMask and keeps a record of it: a sorted array of
  * runs of pages with the same mask. Pages outside the record have the
- * partition's default, full access. Its size is bounded by the number of
- * runs, not by the amount of VTL0 memory.
+ * partition's default, everything but kernel execute. Its size is bounded
+ * by the number of runs, not by the amount of VTL0 memory.
  *
  * A set of changes is applied all or nothing: the record of the result is
  * built before anything is changed, and if the hypervisor refuses a change,
@@ -28,8 +28,12 @@
 #include "../hv_vsm_hvcall.h"
 #include "vtl1.h"
 
-/* What VTL0 may do with a page VTL1 never changed. */
-#define HV_VSM_DEFAULT_MASK	HV_MAP_GPA_PERMISSIONS_MASK
+/*
+ * What VTL0 may do with a page VTL1 never changed: anything but run kernel
+ * code. hv_vsm_vtl1_arm() gives VTL0's RAM full access.
+ */
+#define HV_VSM_DEFAULT_MASK	(HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE | \
+				 HV_MAP_GPA_USER_EXECUTABLE)
 
 /* 384 KiB at most; HEKI needs a few dozen runs. */
 #define HV_VSM_MAX_PROT_RUNS	16384
@@ -47,7 +51,8 @@ static bool hv_vsm_vtl1_prot_unknown;
 /**
  * hv_vsm_vtl1_enable_protections() - Enable VTL protections for the partition
  *
- * Every page keeps full access for VTL0 until VTL1 changes it.
+ * Every page gets the default mask for VTL0 until VTL1 changes it; the
+ * default cannot be changed afterwards.
  *
  * Return: 0 or a negative errno.
  */

@@ -542,6 +542,9 @@ static void hv_vsm_vtl1_gpa_intercept(const struct hv_x64_memory_intercept_messa
 		break;
 	default:
 		type = HV_VSM_VIOLATION_MEM_EXEC;
+		/* Another CPU is making VTL0's RAM executable: run it again. */
+		if (hv_vsm_vtl1_arming(m->guest_physical_address))
+			return;
 		break;
 	}
 	hv_vsm_vtl1_deny(&m->header, type, m->guest_physical_address, 0);

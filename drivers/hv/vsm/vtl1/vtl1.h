@@ -70,7 +70,8 @@ long hv_vsm_vtl1_boot_aps(u64 mask_pfn, u64 signal_pfn, u64 a3);
 
 /* mem.c */
 int hv_vsm_vtl1_mem_init(void);
-int hv_vsm_vtl1_protect_self(void);
+int hv_vsm_vtl1_arm(void);
+bool hv_vsm_vtl1_arming(u64 pa);
 int hv_vsm_vtl1_check_vtl0_range(phys_addr_t pa, phys_addr_t epa);
 void *hv_vsm_vtl1_map_vtl0_page(phys_addr_t pa);
 void *hv_vsm_vtl1_map_vtl0_pfn(u64 pfn);

@@ -116,9 +116,9 @@ FIXTURE_VARIANT_ADD(attack, msr_efer) {
 
 /*
  * Around the hypervisor boundary: every pinned MSR, EFER.LMA (which the
- * processor keeps, but the hypervisor would take from VTL1), and the
- * hypercall page, which the hypervisor writes wherever VTL0 asks until the
- * hypercall MSR is locked.
+ * processor keeps, but the hypervisor would take from VTL1), code in a
+ * frame outside System RAM, and the hypercall page, which the hypervisor
+ * writes wherever VTL0 asks until the hypercall MSR is locked.
  */
 FIXTURE_VARIANT_ADD(attack, boundary_msr_star) {
 	.file = "msr_star", .violation = "msr",
@@ -146,6 +146,10 @@ FIXTURE_VARIANT_ADD(attack, boundary_msr_apic_base) {
 
 FIXTURE_VARIANT_ADD(attack, boundary_msr_efer_lma) {
 	.file = "msr_efer_lma", .violation = "msr",
+};
+
+FIXTURE_VARIANT_ADD(attack, boundary_exec_outside_ram) {
+	.file = "exec_outside_ram", .violation = "mem_exec",
 };
 
 FIXTURE_VARIANT_ADD(attack, boundary_hypercall_page_move) {
