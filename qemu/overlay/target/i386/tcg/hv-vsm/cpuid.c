@@ -10,6 +10,75 @@
 #include "hw/boards.h"
 #include "hv-vsm-internal.h"
 
+#define MSR_VM_CR                       0xc0010114
+
+/*
+ * The CPU model of a VSM partition.  Hyper-V offers a VSM partition
+ * neither nested virtualization (VMX, SVM) nor MPX, Intel PT or FRED: the
+ * emulator does not virtualize those for a lower VTL (a VTL 0 VMRUN, PT
+ * trace or MPX bound table would run unchecked by the VTL protections), so
+ * they are taken out of the model after QEMU has built it, whatever -cpu
+ * asked for.  Everything that derives from the feature words follows:
+ * CPUID 0x8000000A and 0x14 read as zero, EFER.SVME is reserved (hence
+ * VMRUN, VMLOAD, VMSAVE, STGI, CLGI, INVLPGA raise #UD), CR4.FRED is
+ * reserved, XCR0 refuses the MPX components.
+ */
+void vsm_cpu_model(X86CPU *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    int w;
+
+    env->features[FEAT_1_ECX] &= ~(CPUID_EXT_VMX | CPUID_EXT_SMX);
+    env->features[FEAT_8000_0001_ECX] &= ~CPUID_EXT3_SVM;
+    env->features[FEAT_SVM] = 0;
+    env->features[FEAT_7_0_EBX] &= ~(CPUID_7_0_EBX_MPX |
+                                     CPUID_7_0_EBX_INTEL_PT);
+    env->features[FEAT_7_1_EAX] &= ~CPUID_7_1_EAX_FRED;
+    env->features[FEAT_14_0_ECX] = 0;
+    env->features[FEAT_XSAVE_XCR0_LO] &= ~(XSTATE_BNDREGS_MASK |
+                                           XSTATE_BNDCSR_MASK);
+    for (w = FEAT_VMX_PROCBASED_CTLS; w <= FEAT_VMX_VMFUNC; w++) {
+        env->features[w] = 0;
+    }
+}
+
+/* EFER bits the CPU model offers; the others are reserved. */
+uint64_t vsm_efer_valid(CPUX86State *env)
+{
+    uint32_t ext2 = env->features[FEAT_8000_0001_EDX];
+    uint64_t valid = 0;
+
+    if (ext2 & CPUID_EXT2_SYSCALL) {
+        valid |= MSR_EFER_SCE;
+    }
+    if (ext2 & CPUID_EXT2_LM) {
+        valid |= MSR_EFER_LME | MSR_EFER_LMA;
+    }
+    if (ext2 & CPUID_EXT2_NX) {
+        valid |= MSR_EFER_NXE;
+    }
+    if (ext2 & CPUID_EXT2_FFXSR) {
+        valid |= MSR_EFER_FFXSR;
+    }
+    if (env->features[FEAT_8000_0001_ECX] & CPUID_EXT3_SVM) {
+        valid |= MSR_EFER_SVME;
+    }
+    return valid;
+}
+
+/* MSRs of the features vsm_cpu_model() takes away: they raise #GP. */
+bool vsm_msr_not_offered(uint32_t msr)
+{
+    return (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_VMFUNC) ||
+           (msr >= MSR_IA32_FRED_RSP0 && msr <= MSR_IA32_FRED_CONFIG) ||
+           msr == MSR_IA32_BNDCFGS ||
+           msr == MSR_IA32_RTIT_OUTPUT_BASE ||
+           msr == MSR_IA32_RTIT_OUTPUT_MASK ||
+           (msr >= MSR_IA32_RTIT_CTL && msr <= MSR_IA32_RTIT_CR3_MATCH) ||
+           (msr >= MSR_IA32_RTIT_ADDR0_A && msr <= MSR_IA32_RTIT_ADDR3_B) ||
+           msr == MSR_VM_CR || msr == MSR_VM_HSAVE_PA;
+}
+
 void hv_vsm_cpuid(X86CPU *cpu, uint32_t index, uint32_t *eax, uint32_t *ebx,
                   uint32_t *ecx, uint32_t *edx)
 {

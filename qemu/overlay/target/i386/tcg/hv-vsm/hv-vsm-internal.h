@@ -159,6 +159,11 @@ bool vsm_vtl0_mbec(HvVsmVp *vp);
 uint16_t vsm_hc_modify_vtl_protection_mask(HvCallCtx *c);
 uint16_t vsm_hc_translate_virtual_address(HvCallCtx *c);
 
+/* CPU model (cpuid.c) */
+void vsm_cpu_model(X86CPU *cpu);
+uint64_t vsm_efer_valid(CPUX86State *env);
+bool vsm_msr_not_offered(uint32_t msr);
+
 /* Registers (regs.c) */
 uint16_t vsm_hc_get_vp_registers(HvCallCtx *c);
 uint16_t vsm_hc_set_vp_registers(HvCallCtx *c);

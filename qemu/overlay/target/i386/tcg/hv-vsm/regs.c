@@ -239,27 +239,9 @@ static void privileges_get(const HvRegAccess *r, uint64_t v[2])
  */
 static uint16_t efer_check(const HvRegAccess *r, const uint64_t v[2])
 {
-    CPUX86State *env = vp_env(r->vp);
-    uint32_t ext2 = env->features[FEAT_8000_0001_EDX];
-    uint64_t valid = 0;
     bool lma = v[0] & MSR_EFER_LMA;
 
-    if (ext2 & CPUID_EXT2_SYSCALL) {
-        valid |= MSR_EFER_SCE;
-    }
-    if (ext2 & CPUID_EXT2_LM) {
-        valid |= MSR_EFER_LME | MSR_EFER_LMA;
-    }
-    if (ext2 & CPUID_EXT2_NX) {
-        valid |= MSR_EFER_NXE;
-    }
-    if (ext2 & CPUID_EXT2_FFXSR) {
-        valid |= MSR_EFER_FFXSR;
-    }
-    if (env->features[FEAT_8000_0001_ECX] & CPUID_EXT3_SVM) {
-        valid |= MSR_EFER_SVME;
-    }
-    if ((v[0] & ~valid) ||
+    if ((v[0] & ~vsm_efer_valid(vp_env(r->vp))) ||
         lma != ((v[0] & MSR_EFER_LME) &&
                 (r->vp->vtl[r->vtl].arch.cr0 & CR0_PG_MASK))) {
         return HV_STATUS_INVALID_REGISTER_VALUE;
@@ -641,6 +623,9 @@ bool hv_vsm_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val,
         return false;
     }
     vsm_check_msr_intercept(env, msr, false, 0, retaddr);
+    if (vsm_msr_not_offered(msr)) {
+        raise_exception_err_ra(env, EXCP0D_GPF, 0, retaddr);
+    }
     if (msr < HV_MSR_FIRST || msr > HV_MSR_LAST) {
         return false;
     }
@@ -666,6 +651,11 @@ bool hv_vsm_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val,
         return false;
     }
     vsm_check_msr_intercept(env, msr, true, val, retaddr);
+    if (vsm_msr_not_offered(msr) ||
+        (msr == MSR_EFER && (val & ~vsm_efer_valid(env)))) {
+        /* reserved EFER bits, MSRs of features not offered: #GP */
+        raise_exception_err_ra(env, EXCP0D_GPF, 0, retaddr);
+    }
     if (msr < HV_MSR_FIRST || msr > HV_MSR_LAST) {
         return false;
     }

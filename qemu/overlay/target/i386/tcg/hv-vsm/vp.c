@@ -224,6 +224,8 @@ void hv_vsm_realize(X86CPU *cpu, Error **errp)
         return;
     }
 
+    vsm_cpu_model(cpu);
+
     vp = g_new0(HvVsmVp, 1);
     vp->cpu = cpu;
     vp->vp_index = CPU(cpu)->cpu_index;
