@@ -11,6 +11,8 @@ static u64 vtl1_pml4[512] PAGE_ALIGNED;
 static u8 vtl1_stack[16384] ALIGNED(16);
 static bool vtl1_up;
 u8 vsm_partition_flags = 1;	/* EnableMbec */
+u8 vsm_default_mask = HV_MAP_GPA_PERMISSIONS_MASK;
+extern char __image_start[], __image_end[];
 
 /* HV_INPUT_VTL naming VTL1, the VTL whose protections apply to VTL0 */
 #define PROT_VTL HV_VTL_TARGET(1)
@@ -129,6 +131,25 @@ static void ipi_isr(struct trap_frame *f)
 	apic_eoi();
 }
 
+/* the test image keeps RWX whatever the default mask: VTL0 runs there */
+static u64 grant_image(void)
+{
+	static u64 gfns[256];
+	u64 first = (u64)__image_start >> 12, end = ((u64)__image_end + 4095) >> 12;
+
+	while (first < end) {
+		int n = end - first < ARRAY_SIZE(gfns) ? end - first : ARRAY_SIZE(gfns);
+		for (int i = 0; i < n; i++)
+			gfns[i] = first + i;
+		u64 st = HV_STATUS(hv_modify_vtl_protection(PROT_VTL, HV_MAP_GPA_PERMISSIONS_MASK,
+							   gfns, n));
+		if (st)
+			return st;
+		first += n;
+	}
+	return 0;
+}
+
 static void vtl1_init(void)
 {
 	hv_enable_hypercall_page();
@@ -143,9 +164,12 @@ static void vtl1_init(void)
 	wrmsr(HV_MSR_SIEFP, gpa_of(vtl1_siefp) | 1);
 	wrmsr(HV_MSR_SINT0, VEC_SINT0);
 	wrmsr(HV_MSR_SCONTROL, 1);
-	/* EnableVtlProtection with an RWX default mask */
+	/* EnableVtlProtection with the default mask (RWX unless the test
+	 * chose another) */
 	vsm_mbox.init_status[0] = HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT,
-			HV_REG_VSM_PARTITION_CONFIG, 1 | (HV_MAP_GPA_PERMISSIONS_MASK << 1), 0));
+			HV_REG_VSM_PARTITION_CONFIG, 1 | ((u64)vsm_default_mask << 1), 0));
+	if (vsm_default_mask != HV_MAP_GPA_PERMISSIONS_MASK)
+		vsm_mbox.init_status[2] = grant_image();
 	/* MBEC for VTL0 on this VP */
 	vsm_mbox.init_status[1] = HV_STATUS(hv_set_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT,
 			HV_REG_VSM_VP_SECURE_CONFIG_VTL0, 1, 0));

@@ -62,6 +62,9 @@ extern struct hv_vp_assist_page vtl1_assist;
  * step is a reported assertion.  Returns true when VTL1 is up. */
 bool vsm_setup(bool check);
 extern u8 vsm_partition_flags;	/* EnablePartitionVtl flags (default EnableMbec) */
+/* DefaultVtlProtectionMask (default RWX); with another mask VTL1 gives the
+ * test image RWX explicitly (status in vsm_mbox.init_status[2]) */
+extern u8 vsm_default_mask;
 void vsm_prepare_context(struct hv_initial_vp_context *ctx);
 /* VTL call that runs FN(ARG) in VTL1 and returns its result */
 u64 vtl1_run(u64 (*fn)(u64), u64 arg);

@@ -98,8 +98,15 @@ typedef struct HvVsmPartition {
     uint64_t hypercall[HV_NUM_VTLS];
     bool protection_enabled;
     uint8_t default_mask;
-    uint8_t *prot;              /* per-GFN VTL 0 permissions set by VTL 1 */
+    /*
+     * VTL 0 permissions set by VTL 1: a table for the GFNs of the boot
+     * RAM (below 4 GiB and from 4 GiB up), a hash table (under prot_lock)
+     * for RAM added above it; every GFN in neither has the default mask.
+     */
+    uint8_t *prot;
     uint64_t prot_gfns;
+    GHashTable *prot_hi;
+    QemuMutex prot_lock;
     uint64_t tsc_hz;
 } HvVsmPartition;
 

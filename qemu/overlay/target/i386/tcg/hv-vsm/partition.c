@@ -79,6 +79,8 @@ static void partition_init(void)
     /* RAM sits below 4 GiB and from 4 GiB up on PC machines. */
     vsm_part.prot_gfns = (4ULL * GiB + ms->ram_size) >> TARGET_PAGE_BITS;
     vsm_part.prot = g_malloc0(vsm_part.prot_gfns);
+    vsm_part.prot_hi = g_hash_table_new(g_direct_hash, g_direct_equal);
+    qemu_mutex_init(&vsm_part.prot_lock);
     vsm_part.tsc_hz = calibrate_tsc();
     vsm_part.initialized = true;
 }
@@ -95,6 +97,9 @@ static void partition_reset(void *opaque)
     vsm_part.protection_enabled = false;
     vsm_part.default_mask = HV_MAP_GPA_PERMISSIONS_MASK;
     memset(vsm_part.prot, 0, vsm_part.prot_gfns);
+    qemu_mutex_lock(&vsm_part.prot_lock);
+    g_hash_table_remove_all(vsm_part.prot_hi);
+    qemu_mutex_unlock(&vsm_part.prot_lock);
     qemu_mutex_unlock(&vsm_part.lock);
 }
 

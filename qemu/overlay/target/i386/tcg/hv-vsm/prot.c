@@ -32,16 +32,38 @@ static bool gpa_is_ram(hwaddr gpa)
     return ram;
 }
 
+/*
+ * vsm.md, Default Protection Mask: the default applies "to all currently
+ * mapped pages, and any future hot-added pages", so every GFN that VTL 1
+ * did not set has it, whatever its address: boot RAM, RAM added later,
+ * device memory and holes alike.
+ */
 static uint8_t prot_lookup(uint64_t gfn)
 {
     uint8_t e;
 
-    if (gfn >= vsm_part.prot_gfns) {
-        return HV_MAP_GPA_PERMISSIONS_MASK;     /* not RAM: unrestricted */
+    if (gfn < vsm_part.prot_gfns) {
+        e = qatomic_read(&vsm_part.prot[gfn]);
+    } else {
+        qemu_mutex_lock(&vsm_part.prot_lock);
+        e = GPOINTER_TO_UINT(g_hash_table_lookup(vsm_part.prot_hi,
+                                                 (gpointer)(uintptr_t)gfn));
+        qemu_mutex_unlock(&vsm_part.prot_lock);
     }
-    e = qatomic_read(&vsm_part.prot[gfn]);
     return (e & HV_PROT_SET) ? (e & HV_MAP_GPA_PERMISSIONS_MASK)
                              : vsm_part.default_mask;
+}
+
+static void prot_set(uint64_t gfn, uint8_t mask)
+{
+    if (gfn < vsm_part.prot_gfns) {
+        qatomic_set(&vsm_part.prot[gfn], HV_PROT_SET | mask);
+        return;
+    }
+    qemu_mutex_lock(&vsm_part.prot_lock);
+    g_hash_table_insert(vsm_part.prot_hi, (gpointer)(uintptr_t)gfn,
+                        GUINT_TO_POINTER(HV_PROT_SET | mask));
+    qemu_mutex_unlock(&vsm_part.prot_lock);
 }
 
 bool vsm_vtl0_mbec(HvVsmVp *vp)
@@ -141,11 +163,12 @@ uint16_t vsm_hc_modify_vtl_protection_mask(HvCallCtx *c)
     while (c->reps_done < c->rep_count) {
         uint64_t gfn = le64_to_cpu(in->gpa_page_list[c->reps_done]);
 
-        if (gfn >= vsm_part.prot_gfns || !gpa_is_ram(gfn << TARGET_PAGE_BITS)) {
+        if (gfn >= (1ULL << (64 - TARGET_PAGE_BITS)) ||
+            !gpa_is_ram(gfn << TARGET_PAGE_BITS)) {
             vsm_flush_all_tlbs(c);
             return HV_STATUS_INVALID_PARAMETER;
         }
-        qatomic_set(&vsm_part.prot[gfn], HV_PROT_SET | mask);
+        prot_set(gfn, mask);
         trace_hv_vsm_protect(gfn, mask);
         c->reps_done++;
     }
