@@ -124,6 +124,9 @@ typedef struct HvCallCtx {
     uint8_t out[HV_PAGE_SIZE];
     uint32_t rep_start, rep_count, reps_done;
     bool exit_loop;             /* leave the CPU loop after the call */
+    /* input or output page the caller's VTL may not read or write */
+    bool denied, denied_write;
+    uint64_t denied_gpa;
 } HvCallCtx;
 
 /* Partition state and guest memory (partition.c) */
@@ -158,11 +161,15 @@ void vsm_synic_post(HvVsmVp *vp, int vtl, int sint, uint32_t type,
 G_NORETURN void vsm_gpa_intercept(HvVsmVp *vp, MMUAccessType access_type,
                                   uint64_t gva, uint64_t gpa,
                                   uintptr_t retaddr);
+G_NORETURN void vsm_hv_access_intercept(HvVsmVp *vp, bool write, uint64_t gpa,
+                                       uint32_t insn_len);
 void vsm_check_msr_intercept(CPUX86State *env, uint32_t msr, bool write,
                              uint64_t val, uintptr_t retaddr);
 
 /* GPA protections and address translation (prot.c) */
 bool vsm_vtl0_mbec(HvVsmVp *vp);
+bool vsm_vtl_gpa_access(HvVsmVp *vp, int vtl, hwaddr gpa, hwaddr len,
+                        bool write, const char *what);
 uint16_t vsm_hc_modify_vtl_protection_mask(HvCallCtx *c);
 uint16_t vsm_hc_translate_virtual_address(HvCallCtx *c);
 

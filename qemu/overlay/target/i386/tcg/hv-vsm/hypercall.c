@@ -194,6 +194,23 @@ static uint16_t do_hypercall(HvCallCtx *c, uint64_t ctl, uint64_t in_gpa,
             (out_size && !gpa_range_ok(out_gpa, out_size))) {
             return HV_STATUS_INVALID_ALIGNMENT;
         }
+        /*
+         * hypercall-interface.md: the caller must be able to read the
+         * input page and write the output page, else a memory intercept;
+         * under VSM the caller VTL's protections decide.  Nothing is done.
+         */
+        if (!vsm_vtl_gpa_access(c->vp, c->vtl, in_gpa, in_size, false,
+                                "hypercall input")) {
+            c->denied = true;
+            c->denied_gpa = in_gpa;
+            return HV_STATUS_ACCESS_DENIED;
+        }
+        if (!vsm_vtl_gpa_access(c->vp, c->vtl, out_gpa, out_size, true,
+                                "hypercall output")) {
+            c->denied = c->denied_write = true;
+            c->denied_gpa = out_gpa;
+            return HV_STATUS_ACCESS_DENIED;
+        }
         if (in_size && !vsm_gpa_read(c->vp, in_gpa, c->in, in_size)) {
             return HV_STATUS_INVALID_PARAMETER;
         }
@@ -264,6 +281,14 @@ void helper_hv_vsm_hypercall(CPUX86State *env, int insn_len)
         result |= (uint64_t)c->reps_done << 32;
     }
     exit_loop = c->exit_loop;
+    if (c->denied) {
+        bool write = c->denied_write;
+        uint64_t gpa = c->denied_gpa;
+
+        g_free(c);
+        /* the VMCALL is not performed: VTL 1 sees it at VTL 0's RIP */
+        vsm_hv_access_intercept(vp, write, gpa, insn_len);
+    }
     g_free(c);
 
     if (long64) {

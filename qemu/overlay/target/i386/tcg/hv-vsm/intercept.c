@@ -71,6 +71,32 @@ static G_NORETURN void raise_intercept(HvVsmVp *vp, uint32_t type,
     cpu_loop_exit(cs);
 }
 
+/* GPA intercept message for VTL 0's instruction at env->eip. */
+static G_NORETURN void gpa_intercept(HvVsmVp *vp, MMUAccessType access_type,
+                                     bool gva_valid, uint64_t gva,
+                                     uint64_t gpa, uint32_t insn_len)
+{
+    CPUX86State *env = vp_env(vp);
+    HvX64MemoryInterceptMessage m = { 0 };
+    bool fetch = access_type == MMU_INST_FETCH;
+    int access;
+
+    access = access_type == MMU_DATA_STORE ? HV_INTERCEPT_WRITE :
+             fetch ? HV_INTERCEPT_EXECUTE : HV_INTERCEPT_READ;
+    intercept_header(vp, &m.header, access, insn_len);
+    m.cache_type = cpu_to_le32(HV_CACHE_TYPE_WRITE_BACK);
+    m.memory_access_info = gva_valid ? HV_X64_MEMORY_ACCESS_GVA_VALID : 0;
+    m.guest_virtual_address = cpu_to_le64(gva_valid ? gva : 0);
+    m.guest_physical_address = cpu_to_le64(gpa);
+    if (!fetch &&
+        cpu_memory_rw_debug(CPU(vp->cpu), env->segs[R_CS].base + env->eip,
+                            m.instruction_bytes, sizeof(m.instruction_bytes),
+                            false) == 0) {
+        m.instruction_byte_count = sizeof(m.instruction_bytes);
+    }
+    raise_intercept(vp, HV_MSG_GPA_INTERCEPT, &m, sizeof(m), gva, gpa);
+}
+
 /*
  * GPA intercept for a denied VTL 0 access to @gpa (through @gva); VTL 0's
  * RIP stays on the faulting instruction.  Does not return.
@@ -80,29 +106,28 @@ G_NORETURN void vsm_gpa_intercept(HvVsmVp *vp, MMUAccessType access_type,
                                   uintptr_t retaddr)
 {
     CPUX86State *env = vp_env(vp);
-    HvX64MemoryInterceptMessage m = { 0 };
     bool fetch = access_type == MMU_INST_FETCH;
-    int access;
 
     if (retaddr) {
         cpu_restore_state(CPU(vp->cpu), retaddr);
     } else {
         env->hv_insn_len = 0;   /* code fetch: not decoded yet */
     }
-    access = access_type == MMU_DATA_STORE ? HV_INTERCEPT_WRITE :
-             fetch ? HV_INTERCEPT_EXECUTE : HV_INTERCEPT_READ;
-    intercept_header(vp, &m.header, access, fetch ? 0 : env->hv_insn_len);
-    m.cache_type = cpu_to_le32(HV_CACHE_TYPE_WRITE_BACK);
-    m.memory_access_info = HV_X64_MEMORY_ACCESS_GVA_VALID;
-    m.guest_virtual_address = cpu_to_le64(gva);
-    m.guest_physical_address = cpu_to_le64(gpa);
-    if (!fetch &&
-        cpu_memory_rw_debug(CPU(vp->cpu), env->segs[R_CS].base + env->eip,
-                            m.instruction_bytes, sizeof(m.instruction_bytes),
-                            false) == 0) {
-        m.instruction_byte_count = sizeof(m.instruction_bytes);
-    }
-    raise_intercept(vp, HV_MSG_GPA_INTERCEPT, &m, sizeof(m), gva, gpa);
+    gpa_intercept(vp, access_type, true, gva, gpa,
+                  fetch ? 0 : env->hv_insn_len);
+}
+
+/*
+ * GPA intercept for an access the hypervisor was to make to @gpa on VTL
+ * 0's behalf for the instruction at RIP (a hypercall's input or output
+ * page), state current: no GVA.  The instruction is not performed and
+ * VTL 0's RIP stays on it.  Does not return.
+ */
+G_NORETURN void vsm_hv_access_intercept(HvVsmVp *vp, bool write, uint64_t gpa,
+                                       uint32_t insn_len)
+{
+    gpa_intercept(vp, write ? MMU_DATA_STORE : MMU_DATA_LOAD, false, 0, gpa,
+                  insn_len);
 }
 
 static bool vtl0_intercepted(HvVsmVp *vp, uint64_t bit)

@@ -72,6 +72,32 @@ bool vsm_vtl0_mbec(HvVsmVp *vp)
            (vp->vtl[1].secure_config_vtl0 & HV_VSM_VP_CFG_MBEC);
 }
 
+/*
+ * May @vtl of @vp read (or write) [@gpa, @gpa + @len) under the VTL
+ * protections?  For the accesses the hypervisor makes on a VTL's behalf
+ * (hypercall input and output, hypercall page, SynIC pages): they are
+ * checked as the VTL's own would be.  VTL 1 has no protections.
+ */
+bool vsm_vtl_gpa_access(HvVsmVp *vp, int vtl, hwaddr gpa, hwaddr len,
+                        bool write, const char *what)
+{
+    uint8_t need = write ? HV_MAP_GPA_WRITABLE : HV_MAP_GPA_READABLE;
+    hwaddr page;
+
+    if (vtl != 0 || !qatomic_read(&vsm_part.protection_enabled) || !len) {
+        return true;
+    }
+    for (page = gpa & TARGET_PAGE_MASK; page < gpa + len;
+         page += TARGET_PAGE_SIZE) {
+        if (!(prot_lookup(page >> TARGET_PAGE_BITS) & need)) {
+            trace_hv_vsm_vtl_access_denied(vp->vp_index, vtl,
+                                           MAX(page, gpa), write, what);
+            return false;
+        }
+    }
+    return true;
+}
+
 static int mask_to_prot(HvVsmVp *vp, uint8_t mask, bool user)
 {
     int p = 0;

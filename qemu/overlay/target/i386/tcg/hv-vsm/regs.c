@@ -298,7 +298,14 @@ static uint16_t hypercall_set(const HvRegAccess *r, const uint64_t v[2])
     /* bits 11:2 are RsvdP: keep the old value */
     *hc = (val & ~0xffcULL) | (*hc & 0xffcULL);
     qemu_mutex_unlock(&vsm_part.lock);
-    if (val & 1) {
+    /*
+     * The TLFS hypercall page is an overlay of the GPA; the emulator
+     * writes its code into the RAM page instead, but not into a page the
+     * VTL may not write (VTL 1's protections of VTL 0 must hold).
+     */
+    if ((val & 1) &&
+        vsm_vtl_gpa_access(r->vp, r->vtl, val & TARGET_PAGE_MASK,
+                           TARGET_PAGE_SIZE, true, "hypercall page")) {
         vsm_write_hypercall_page(r->vp, val & TARGET_PAGE_MASK);
     }
     return HV_STATUS_SUCCESS;

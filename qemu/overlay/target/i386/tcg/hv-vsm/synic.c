@@ -26,6 +26,15 @@ static void synic_try_deliver(HvVsmVp *vp, int vtl, int sint)
         return;
     }
     slot = (v->simp & TARGET_PAGE_MASK) + sint * sizeof(HvMessage);
+    /*
+     * The SIMP page is the VTL's memory: a slot that VTL may not write
+     * (protections of VTL 0 by VTL 1) takes no message; it stays queued
+     * like one for a busy slot and is retried on the same events.
+     */
+    if (!vsm_vtl_gpa_access(vp, vtl, slot, sizeof(HvMessage), true,
+                            "SIMP slot")) {
+        return;
+    }
     if (!vsm_gpa_read(vp, slot, &type, sizeof(type))) {
         return;
     }
