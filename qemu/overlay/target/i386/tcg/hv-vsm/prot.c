@@ -207,9 +207,20 @@ typedef struct PagingState {
     uint64_t cr0, cr3, cr4, efer;
 } PagingState;
 
-static uint32_t translate_gva(HvVsmVp *vp, const PagingState *ps, uint64_t gva,
-                              uint64_t flags, uint64_t *gpa)
+/*
+ * Walk @vtl's page tables for @gva.  The walk reads the page tables on
+ * @vtl's behalf: a page-table page that VTL may not read (VTL 1's
+ * protections of VTL 0) ends it with GPA_NO_READ.  SET_PAGE_TABLE_BITS
+ * sets the accessed bits of the entries used (and the leaf's dirty bit
+ * for VALIDATE_WRITE) once the translation succeeded, as the processor
+ * would; if one of them lies in a page that VTL may not write, none is
+ * set and the result is GPA_NO_WRITE.
+ */
+static uint32_t translate_gva(HvVsmVp *vp, int vtl, const PagingState *ps,
+                              uint64_t gva, uint64_t flags, uint64_t *gpa)
 {
+    uint64_t ent_gpa[5], ent_val[5], ent_set[5];
+    int nent = 0, i;
     bool user = flags & HV_TRANSLATE_USER_ACCESS;
     bool wr = flags & HV_TRANSLATE_VALIDATE_WRITE;
     bool ex = flags & HV_TRANSLATE_VALIDATE_EXECUTE;
@@ -231,13 +242,20 @@ static uint32_t translate_gva(HvVsmVp *vp, const PagingState *ps, uint64_t gva,
     table = ps->cr3 & 0x000ffffffffff000ULL;
     for (level = levels; level >= 1; level--) {
         shift = 12 + 9 * (level - 1);
-        if (!vsm_gpa_read(vp, table + ((gva >> shift) & 0x1ff) * 8, &e, 8)) {
+        ent_gpa[nent] = table + ((gva >> shift) & 0x1ff) * 8;
+        if (!vsm_vtl_gpa_access(vp, vtl, ent_gpa[nent], 8, false,
+                                "page walk")) {
+            return HV_TRANSLATE_GPA_NO_READ;
+        }
+        if (!vsm_gpa_read(vp, ent_gpa[nent], &e, 8)) {
             return HV_TRANSLATE_GPA_UNMAPPED;
         }
         e = le64_to_cpu(e);
         if (!(e & PG_PRESENT_MASK)) {
             return HV_TRANSLATE_PAGE_NOT_PRESENT;
         }
+        ent_val[nent] = e;
+        ent_set[nent++] = PG_ACCESSED_MASK;
         rw &= !!(e & PG_RW_MASK);
         us &= !!(e & PG_USER_MASK);
         nx |= nxe && (e & PG_NX_MASK);
@@ -261,6 +279,24 @@ static uint32_t translate_gva(HvVsmVp *vp, const PagingState *ps, uint64_t gva,
         }
         if (ex && !user && us && (ps->cr4 & CR4_SMEP_MASK)) {
             return HV_TRANSLATE_PRIVILEGE_VIOLATION;
+        }
+    }
+    if ((flags & HV_TRANSLATE_SET_PAGE_TABLE_BITS) && nent) {
+        if (wr) {
+            ent_set[nent - 1] |= PG_DIRTY_MASK;
+        }
+        for (i = 0; i < nent; i++) {
+            if ((ent_val[i] & ent_set[i]) != ent_set[i] &&
+                !vsm_vtl_gpa_access(vp, vtl, ent_gpa[i], 8, true,
+                                    "page walk A/D")) {
+                return HV_TRANSLATE_GPA_NO_WRITE;
+            }
+        }
+        for (i = 0; i < nent; i++) {
+            if ((ent_val[i] & ent_set[i]) != ent_set[i]) {
+                e = cpu_to_le64(ent_val[i] | ent_set[i]);
+                vsm_gpa_write(vp, ent_gpa[i], &e, 8);
+            }
         }
     }
 check_gpa:
@@ -308,7 +344,7 @@ uint16_t vsm_hc_translate_virtual_address(HvCallCtx *c)
 
         ps = (PagingState) { a->cr0, a->cr3, a->cr4, a->efer };
     }
-    result = translate_gva(vp, &ps, gva, flags, &gpa);
+    result = translate_gva(vp, vtl, &ps, gva, flags, &gpa);
     if (result == HV_TRANSLATE_SUCCESS && vtl < c->vtl &&
         vsm_part.protection_enabled) {
         uint8_t m = prot_lookup(gpa >> TARGET_PAGE_BITS);
