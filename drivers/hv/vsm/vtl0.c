@@ -609,7 +609,7 @@ static int __init hv_vsm_vtl0_init(void)
 	if (ret)
 		panic("Hyper-V VSM: VTL1 bring-up failed (%d)\n", ret);
 
-	/* VTL1 now denies VTL0 any access to its memory. */
+	/* VTL1 denies VTL0 any access to its memory from its first call on. */
 	set_memory_np((unsigned long)phys_to_virt(hv_vsm_vtl0_base),
 		      hv_vsm_vtl0_size >> PAGE_SHIFT);
 

@@ -81,8 +81,9 @@ long hv_vsm_vtl1_enable_aps_vtl(u64 mask_pfn, u64 a2, u64 a3)
  *
  * Context: the VTL call dispatcher, state lock held.
  * Return: 0, -EINVAL if the mask is not such a subset or both pages are
- * the same, the errno of hv_vsm_vtl1_map_vtl0_pfn(), or the first error of a
- * CPU bring-up.
+ * the same, -EACCES if VTL0 may not write the signal page itself, the
+ * errno of hv_vsm_vtl1_map_vtl0_pfn(), or the first error of a CPU
+ * bring-up.
  */
 long hv_vsm_vtl1_boot_aps(u64 mask_pfn, u64 signal_pfn, u64 a3)
 {
@@ -96,6 +97,9 @@ long hv_vsm_vtl1_boot_aps(u64 mask_pfn, u64 signal_pfn, u64 a3)
 		return ret;
 	if (!cpumask_subset(&mask, &hv_vsm_vtl1_aps) || signal_pfn == mask_pfn)
 		return -EINVAL;
+	/* VTL1 writes through its own mapping: it must not write for VTL0. */
+	if (!hv_vsm_vtl1_vtl0_writable(signal_pfn))
+		return -EACCES;
 	signal = hv_vsm_vtl1_map_vtl0_pfn(signal_pfn);
 	if (IS_ERR(signal))
 		return PTR_ERR(signal);
