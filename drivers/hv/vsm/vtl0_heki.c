@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
 #include <linux/bitops.h>
+#include <linux/cpu.h>
 #include <linux/gfp.h>
 #include <linux/heki.h>
 #include <linux/init.h>
@@ -257,6 +258,7 @@ static int hv_vsm_vtl0_unload_module(u64 token)
 static int hv_vsm_vtl0_finish_boot(void)
 {
 	u64 msr;
+	int ret;
 
 	/*
 	 * Lock the hypercall page where it is: a sealed kernel must not have
@@ -265,7 +267,18 @@ static int hv_vsm_vtl0_finish_boot(void)
 	 */
 	rdmsrq(HV_X64_MSR_HYPERCALL, msr);
 	wrmsrq(HV_X64_MSR_HYPERCALL, msr | HV_VSM_HYPERCALL_LOCKED);
-	return hv_vsm_vtl0_call(HV_VSM_NR_SIGNAL_END_OF_BOOT, 0, 0, 0);
+	/*
+	 * From the end of boot on, VTL1 denies VTL0 every way of starting a
+	 * processor (INIT, startup IPIs, HvCallStartVirtualProcessor): a CPU
+	 * taken offline could not come back.
+	 */
+	cpu_hotplug_disable();
+	ret = hv_vsm_vtl0_call(HV_VSM_NR_SIGNAL_END_OF_BOOT, 0, 0, 0);
+	if (ret)
+		cpu_hotplug_enable();
+	else
+		pr_info("CPU hotplug disabled: VTL1 does not restart processors\n");
+	return ret;
 }
 
 /* An &enum hv_vsm_violation_type as an &enum heki_violation_type. */

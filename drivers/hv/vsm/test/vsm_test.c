@@ -18,7 +18,8 @@
  * itself); makes every call of the table with each argument it does not
  * use set in turn, which must fail with -EINVAL; and asks VTL1 to write
  * its violation log into kernel read-only data, which must be refused with
- * -EACCES.
+ * -EACCES; and starts another CPU's virtual processor, which the
+ * hypervisor must deny (-EACCES).
  *
  * <debugfs>/vsm_test/before_boot and after_boot list one case a line:
  *
@@ -29,6 +30,7 @@
 
 #define pr_fmt(fmt) "hv_vsm_test: " fmt
 
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
@@ -797,6 +799,43 @@ static void run_boot_only(struct vsm_results *res)
 	}
 }
 
+/*
+ * HvCallStartVirtualProcessor from VTL0 for another CPU's virtual
+ * processor, which would start it with registers of VTL0's choosing:
+ * denied once VTL1 set DenyLowerVtlStartup at the end of boot (without
+ * it, the hypervisor refuses a started processor with another status).
+ */
+static void run_start_vp(struct vsm_results *res)
+{
+	struct hv_enable_vp_vtl *input;
+	struct vsm_result *out;
+	unsigned long flags;
+	unsigned int cpu;
+	u64 status;
+
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids)
+		return;
+	if (res->n == MAX_CASES) {
+		res->dropped++;
+		return;
+	}
+	out = &res->r[res->n++];
+	strscpy(out->name, "start_vp_denied");
+	out->expected = -EACCES;
+
+	local_irq_save(flags);
+	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	memset(input, 0, sizeof(*input));
+	input->partition_id = HV_PARTITION_ID_SELF;
+	input->vp_index = hv_vp_index[cpu];
+	input->target_vtl.target_vtl = HV_VTL_NORMAL;
+	status = hv_do_hypercall(HVCALL_START_VP, input, NULL);
+	local_irq_restore(flags);
+	out->got = hv_result_to_errno(status);
+	out->intact = victim_writable();
+}
+
 static void run_before_boot(struct vsm_results *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -817,6 +856,7 @@ static void run_after_boot(struct vsm_results *res)
 	run_boot_only(res);
 	run_reserved_arguments(res);
 	run_cases(after_boot_cases, ARRAY_SIZE(after_boot_cases), res);
+	run_start_vp(res);
 }
 
 static int results_show(struct seq_file *m, void *v)

@@ -118,6 +118,19 @@ long hv_vsm_vtl1_boot_aps(u64 mask_pfn, u64 signal_pfn, u64 a3)
 }
 
 /**
+ * hv_vsm_vtl1_aps_up() - Whether VTL1 runs on every CPU VTL0 runs on
+ *
+ * VTL0 names in ENABLE_APS_VTL every CPU it runs on but the boot CPU.
+ *
+ * Context: the VTL call dispatcher, state lock held.
+ * Return: true once every one of them is online in VTL1.
+ */
+bool hv_vsm_vtl1_aps_up(void)
+{
+	return cpumask_subset(&hv_vsm_vtl1_aps, cpu_online_mask);
+}
+
+/**
  * hv_vsm_vtl1_kick_ap() - Ask VTL0 to enter VTL1 on a secondary CPU
  * @vp_index: the CPU's virtual processor, VTL1 now enabled on it
  * @cpu: the CPU number, the same in VTL0 and VTL1

@@ -53,6 +53,13 @@ static long hv_vsm_vtl1_signal_end_of_boot(u64 a1, u64 a2, u64 a3)
 	ret = hv_vsm_vtl1_hypercall_locked();
 	if (ret)
 		return ret;
+	if (!hv_vsm_vtl1_memory_protected() || !hv_vsm_vtl1_all_locked()) {
+		pr_warn("end of boot refused: memory not protected or registers not pinned on every CPU\n");
+		return -EPERM;
+	}
+	ret = hv_vsm_vtl1_seal_protections();
+	if (ret)
+		return ret;
 	hv_vsm_vtl1_end_of_boot = true;
 	pr_info("end of boot: VTL0 protections sealed\n");
 	return 0;

@@ -12,7 +12,6 @@
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
-#include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/io.h>
@@ -300,14 +299,14 @@ bool hv_vsm_vtl1_arming(u64 pa)
  *
  * The default is set once and for all when protections are enabled, while
  * VTL0 runs on the other virtual processors: this waits until VTL1 runs on
- * every one of them, to answer the execute intercepts VTL0 takes on its
- * own RAM until that is executable again (hv_vsm_vtl1_arming()). Until
+ * every one VTL0 runs on, to answer the execute intercepts VTL0 takes on
+ * its own RAM until that is executable again (hv_vsm_vtl1_arming()). Until
  * then, VTL1's memory is open to VTL0, which is trusted before the end of
  * boot.
  *
  * Context: the VTL call dispatcher, state lock held.
- * Return: 0; -EBUSY while VTL1 does not run on every virtual processor;
- * or a negative errno.
+ * Return: 0; -EBUSY while VTL1 does not run on every CPU VTL0 named in
+ * ENABLE_APS_VTL; or a negative errno.
  */
 int hv_vsm_vtl1_arm(void)
 {
@@ -318,7 +317,7 @@ int hv_vsm_vtl1_arm(void)
 
 	if (armed)
 		return 0;
-	if (num_online_cpus() != num_possible_cpus())
+	if (!hv_vsm_vtl1_aps_up())
 		return -EBUSY;
 	runs = kcalloc(e820_table->nr_entries, sizeof(*runs), GFP_KERNEL);
 	if (!runs)
@@ -406,6 +405,20 @@ u32 hv_vsm_vtl1_mem_to_hv(u64 attr)
  * error of hv_vsm_vtl1_set_protections(). Nothing is changed on error, except
  * with -ENOTRECOVERABLE.
  */
+/* A PROTECT_MEMORY succeeded: the end of boot may seal. */
+static bool hv_vsm_vtl1_protected;
+
+/**
+ * hv_vsm_vtl1_memory_protected() - Whether PROTECT_MEMORY succeeded
+ *
+ * Context: the VTL call dispatcher, state lock held.
+ * Return: true once a PROTECT_MEMORY call succeeded.
+ */
+bool hv_vsm_vtl1_memory_protected(void)
+{
+	return hv_vsm_vtl1_protected;
+}
+
 long hv_vsm_vtl1_protect_memory(u64 head_pa, u64 nranges, u64 unused)
 {
 	struct hv_vsm_vtl1_prot_run *runs = NULL;
@@ -429,6 +442,8 @@ long hv_vsm_vtl1_protect_memory(u64 head_pa, u64 nranges, u64 unused)
 		runs[i].mask = hv_vsm_vtl1_mem_to_hv(ranges[i].attributes);
 	}
 	ret = hv_vsm_vtl1_set_protections(runs, nranges);
+	if (!ret)
+		hv_vsm_vtl1_protected = true;
 out:
 	kvfree(runs);
 	kvfree(ranges);

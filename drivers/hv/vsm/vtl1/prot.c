@@ -68,6 +68,54 @@ int hv_vsm_vtl1_enable_protections(void)
 				   config.as_uint64);
 }
 
+/**
+ * hv_vsm_vtl1_seal_protections() - Fix VTL0's protections for the end of boot
+ *
+ * Every page still writable and kernel-executable, which PROTECT_MEMORY
+ * left as hv_vsm_vtl1_arm() made it or asked for, loses kernel execute:
+ * from now on no page of VTL0 is both. Then DenyLowerVtlStartup keeps VTL0
+ * from starting or resetting any virtual processor (INIT, startup IPIs,
+ * HvCallStartVirtualProcessor), which would take it out of its pinned
+ * registers.
+ *
+ * Context: the VTL call dispatcher, state lock held.
+ * Return: 0 or a negative errno.
+ */
+int hv_vsm_vtl1_seal_protections(void)
+{
+	union hv_register_vsm_partition_config config = {
+		.enable_vtl_protection = 1,
+		.default_vtl_protection_mask = HV_VSM_DEFAULT_MASK,
+		.deny_lower_vtl_startup = 1,
+	};
+	struct hv_vsm_vtl1_prot_run *runs;
+	unsigned int i, n = 0;
+	u64 pages = 0;
+	int ret = 0;
+
+	runs = kvmalloc_array(max(hv_vsm_vtl1_nr_prot, 1U), sizeof(*runs),
+			      GFP_KERNEL);
+	if (!runs)
+		return -ENOMEM;
+	for (i = 0; i < hv_vsm_vtl1_nr_prot; i++) {
+		if (hv_vsm_vtl1_prot[i].mask != HV_MAP_GPA_PERMISSIONS_MASK)
+			continue;
+		runs[n] = hv_vsm_vtl1_prot[i];
+		runs[n++].mask = HV_VSM_DEFAULT_MASK;
+		pages += hv_vsm_vtl1_prot[i].end - hv_vsm_vtl1_prot[i].start;
+	}
+	if (n)
+		ret = hv_vsm_vtl1_set_protections(runs, n);
+	kvfree(runs);
+	if (ret)
+		return ret;
+	pr_info("end of boot: %llu writable and executable pages of VTL0 lost kernel execute\n",
+		pages);
+	return hv_vsm_set_vp_reg64(HV_VSM_INPUT_SELF,
+				   HV_REGISTER_VSM_PARTITION_CONFIG,
+				   config.as_uint64);
+}
+
 /*
  * Set the VTL0 protection of @npages pages from @pfn to @mask. Returns the
  * number of pages changed: @npages, or fewer if the hypervisor refused one;

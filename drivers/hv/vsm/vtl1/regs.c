@@ -242,6 +242,21 @@ int hv_vsm_vtl1_hypercall_locked(void)
 }
 
 /**
+ * hv_vsm_vtl1_all_locked() - Whether LOCK_REGS pinned every CPU of VTL1
+ *
+ * Return: true if the registers of VTL0 are pinned on every online CPU.
+ */
+bool hv_vsm_vtl1_all_locked(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (!READ_ONCE(per_cpu(hv_vsm_vtl1_pins, cpu).locked))
+			return false;
+	return true;
+}
+
+/**
  * hv_vsm_vtl1_cpu_restarting() - Whether VTL0 restarted on this pinned VP
  *
  * Return: true between the first intercept that showed VTL0 outside long

@@ -67,6 +67,7 @@ long hv_vsm_vtl1_dispatch(const u64 *regs);
 /* aps.c: VTL call handlers */
 long hv_vsm_vtl1_enable_aps_vtl(u64 mask_pfn, u64 a2, u64 a3);
 long hv_vsm_vtl1_boot_aps(u64 mask_pfn, u64 signal_pfn, u64 a3);
+bool hv_vsm_vtl1_aps_up(void);
 
 /* mem.c */
 int hv_vsm_vtl1_mem_init(void);
@@ -81,10 +82,12 @@ int hv_vsm_vtl1_copy_list(u64 head, u64 nranges, int (*check_attr)(u64 attr),
 int hv_vsm_vtl1_copy_in(void *dst, phys_addr_t pa, phys_addr_t epa);
 u32 hv_vsm_vtl1_mem_to_hv(u64 attr);
 long hv_vsm_vtl1_protect_memory(u64 head_pa, u64 nranges, u64 unused);
+bool hv_vsm_vtl1_memory_protected(void);
 long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused);
 
 /* prot.c */
 int hv_vsm_vtl1_enable_protections(void);
+int hv_vsm_vtl1_seal_protections(void);
 int hv_vsm_vtl1_set_protections(struct hv_vsm_vtl1_prot_run *runs, unsigned int n);
 u32 hv_vsm_vtl1_vtl0_mask(u64 pfn);
 bool hv_vsm_vtl1_vtl0_writable(u64 pfn);
@@ -116,6 +119,7 @@ int hv_vsm_vtl1_module_sym_lookup(const char *name, u64 *value);
 /* regs.c */
 long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3);
 int hv_vsm_vtl1_hypercall_locked(void);
+bool hv_vsm_vtl1_all_locked(void);
 bool hv_vsm_vtl1_cpu_restarting(void);
 void hv_vsm_vtl1_handle_intercept(const struct hv_message *msg);
 
