@@ -12,7 +12,7 @@ VTL0_KERNEL := $(VTL0_OBJ)/arch/x86/boot/bzImage
 
 HOST_DEPS := gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils gzip \
 	busybox-static qemu-system-x86 ccache python3 perl git kmod dwarves gawk \
-	curl ca-certificates dpkg-dev patch python3-ply python3-git
+	curl ca-certificates openssl dpkg-dev patch python3-ply python3-git
 
 # The one VTL0 kernel serves every suite; selftests.mk and vsm.mk append
 # their fragments (the test interface, the VSM backend and its tests).

@@ -37,28 +37,9 @@ if [ -x "$bin" ] && [ "$(cat "$q/.heki-stamp" 2>/dev/null)" = "$hash" ]; then
 fi
 
 # ---- host build dependencies (meson comes from trixie, see below) -------
-need=()
-command -v ninja >/dev/null || need+=(ninja-build)
-command -v flex >/dev/null || need+=(flex)
-command -v bison >/dev/null || need+=(bison)
-command -v dpkg-source >/dev/null || need+=(dpkg-dev)
-command -v pkg-config >/dev/null || need+=(pkg-config)
-[ -x "$python" ] || need+=(python3)
-"$python" -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
-for p in glib-2.0:libglib2.0-dev pixman-1:libpixman-1-dev; do
-	pkg-config --exists "${p%%:*}" 2>/dev/null || need+=("${p#*:}")
-done
-[ -e /usr/include/libfdt.h ] || need+=(libfdt-dev)
-if [ ${#need[@]} -gt 0 ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		echo "  APT     install ${need[*]}"
-		apt-get install -y -q "${need[@]}" >/dev/null
-	else
-		echo "qemu-build: missing build dependencies; run as root:" >&2
-		echo "  apt-get install -y ${need[*]}" >&2
-		exit 1
-	fi
-fi
+. "$top/build/scripts/host-deps.sh"
+host_deps ninja-build flex bison dpkg dpkg-dev pkg-config patch python3 \
+	python3-venv libglib2.0-dev libpixman-1-dev libfdt-dev
 
 # ---- downloads (private apt configuration, cached) -----------------------
 mkdir -p "$cache"
