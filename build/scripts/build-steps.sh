@@ -9,7 +9,8 @@
 #
 # The output of a step goes to $OUT/steps/<target>.log; if the step fails,
 # the tail of that log is printed and the remaining steps are not run. A
-# step written @<target> shows its output instead (the demo boots).
+# step written @<target> shows its output instead (the demo boots). The
+# host packages a step installs are always shown ("  APT     install ...").
 #
 # Each step runs as "make HEKI_STEPS=1 <target>": the make files then drop
 # the prerequisites that earlier steps built, which saves a no-op kbuild
@@ -50,6 +51,22 @@ ccache_stats() {
 		END { print n + 0 }'
 }
 
+# The lines of a step's output that must not stay in its log: the host
+# packages it installs (host-deps.sh), shown as they come; then the step's
+# label again, for its time.
+notices() {
+	local line shown=0
+	while IFS= read -r line; do
+		case $line in
+		"  APT     "*)
+			[ "$shown" -eq 1 ] || echo
+			echo "$line"
+			shown=1 ;;
+		esac
+	done
+	[ "$shown" -eq 0 ] || printf '%s' "$label"
+}
+
 hits0=$(ccache_stats hit) misses0=$(ccache_stats miss)
 cpu_children
 start=$(date +%s) cpu_start=$cpu_now
@@ -70,9 +87,9 @@ for step in "$@"; do
 		label="  BUILD   $target:"
 	else
 		printf '%s' "$label"
-		make --no-print-directory HEKI_STEPS=1 "$target" \
-			> "$logs/$target.log" 2>&1 < /dev/null
-		rc=$?
+		make --no-print-directory HEKI_STEPS=1 "$target" 2>&1 < /dev/null |
+			tee "$logs/$target.log" | notices
+		rc=${PIPESTATUS[0]}
 		label=
 	fi
 	cpu_children
