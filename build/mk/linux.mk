@@ -67,9 +67,13 @@ demo: $(call needs,$(DEMO_DEPS))
 
 # ---------------------------------------------------------------- checks
 
-CHECK_SUITES += checkpatch boot-vtl0
+CHECK_SUITES += host-deps checkpatch boot-vtl0
 
-.PHONY: check-checkpatch check-boot-vtl0
+.PHONY: check-host-deps check-checkpatch check-boot-vtl0
+
+# host-deps.sh, with stubs for apt-get: installs nothing.
+check-host-deps:
+	@build/scripts/test-host-deps.sh $(HOST_DEPS)
 
 check-checkpatch: $(call needs,linux-tree)
 	@build/scripts/checkpatch-overlay.sh . $(LINUX_TREE)
