@@ -32,14 +32,10 @@ tarball=linux-source-7.3.tar.xz
 log() { echo "  BASE    $*"; }
 die() { echo "fetch-linux: $*" >&2; exit 1; }
 
-expected() { awk -v f="$1" '$2 == f { print $1 }' "$sums"; }
-
+. "$here/pin-lib.sh"
 check_sum() {	# <file> <name in sums>
-	local want got
-	want=$(expected "$2")
-	[ -n "$want" ] || die "no pinned sha256 for $2"
-	got=$(sha256sum "$1" | cut -d' ' -f1)
-	[ "$got" = "$want" ] || die "sha256 mismatch for $1: got $got, want $want"
+	local err
+	err=$(pin_check "$sums" "$1" "$2") || die "$err"
 }
 
 check_tree() {	# <dir>: accept any 7.3.y
@@ -124,7 +120,7 @@ else
 	if [ -f "$cache/linux/$tarball" ]; then
 		check_sum "$cache/linux/$tarball" "$tarball"
 		extract "$cache/linux/$tarball"
-		source="tarball $tarball of Debian's linux-source-7.3 $deb_version, sha256 $(expected "$tarball")"
+		source="tarball $tarball of Debian's linux-source-7.3 $deb_version, sha256 $(pin_sum "$sums" "$tarball")"
 	else
 		kt=linux-$pin_version.tar.xz
 		url=https://cdn.kernel.org/pub/linux/kernel/v7.x
@@ -135,7 +131,7 @@ else
 				die "no Linux 7.3 source reachable: set LINUX_SRC=<tree or tarball>, or make Debian's linux-source-7.3 or kernel.org reachable"
 			mv "$cache/linux/$kt.tmp" "$cache/linux/$kt"
 		fi
-		want=$(awk -v f="$kt" '$2 == f { print $1 }' "$cache/linux/sha256sums.asc")
+		want=$(pin_sum "$cache/linux/sha256sums.asc" "$kt")
 		got=$(sha256sum "$cache/linux/$kt" | cut -d' ' -f1)
 		[ -n "$want" ] && [ "$want" = "$got" ] ||
 			die "sha256 of $kt does not match kernel.org's sha256sums.asc"
