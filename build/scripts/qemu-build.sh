@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Build the Hyper-V/VSM emulator: Debian trixie's QEMU 10.0 source package
+# (pinned by version and sha256, build/qemu-source.sha256)
 # + qemu/patches/*.patch (applied in name order) + qemu/overlay/ (new files),
 # target x86_64-softmmu only.  Skips everything when nothing changed.
 #
@@ -24,11 +25,17 @@ cache=$CACHE/qemu
 bin=$q/build/qemu-system-x86_64
 python=/usr/bin/python3
 
+# The pinned versions; build/qemu-source.sha256 has the sha256 of each
+# file they name, and a download that does not match is refused.
+sums=build/qemu-source.sha256	# (the script runs in the top directory)
+qemu_version=1:10.0.13+ds-0+deb13u1
+debs=(meson=1.7.0-1 seabios=1.16.3-2 "qemu-system-data=$qemu_version")
+
 # What the result depends on.
 inputs_hash() {
 	(cd "$top" && find qemu/patches qemu/overlay -type f | LC_ALL=C sort |
 		while read -r f; do echo "== $f"; cat "$f"; done
-	 cat "$top/build/scripts/qemu-build.sh") | sha256sum | cut -d' ' -f1
+	 cat "$top/build/scripts/qemu-build.sh" "$sums") | sha256sum | cut -d' ' -f1
 }
 hash=$(inputs_hash)
 if [ -x "$bin" ] && [ "$(cat "$q/.heki-stamp" 2>/dev/null)" = "$hash" ]; then
@@ -41,40 +48,69 @@ fi
 host_deps ninja-build flex bison dpkg dpkg-dev pkg-config patch python3 \
 	python3-venv libglib2.0-dev libpixman-1-dev libfdt-dev
 
-# ---- downloads (private apt configuration, cached) -----------------------
+# ---- downloads (private apt configuration, cached, checked) --------------
+. "$top/build/scripts/pin-lib.sh"
+die() { echo "qemu-build: $*" >&2; exit 1; }
+check_sum() {	# <file in $cache>
+	local err
+	err=$(pin_check "$sums" "$cache/$1") || die "$err; remove it to download it again"
+}
 mkdir -p "$cache"
 aptx() {
 	local opts
+	command -v apt-get >/dev/null ||
+		die "no apt-get to fetch $*: put the files of build/qemu-source.sha256 into $cache"
 	mapfile -t opts < <("$top/build/scripts/apt-private.sh" "$CACHE/apt")
 	(cd "$cache" && apt-get -q "${opts[@]}" "$@" 2>&1 |
 		grep -v -e '^W: Download is performed unsandboxed' >&2 || true)
 }
-dsc=$(ls "$cache"/qemu_*.dsc 2>/dev/null | sort -V | tail -n1 || true)
-if [ -z "$dsc" ]; then
-	echo "  FETCH   qemu source package (trixie)"
-	aptx source --download-only qemu
-	dsc=$(ls "$cache"/qemu_*.dsc | sort -V | tail -n1)
+fetched() {	# <what> <file>...: the files are there after fetching <what>
+	local f
+	for f in "${@:2}"; do
+		[ -f "$cache/$f" ] ||
+			die "$1 not fetched ($f): no longer in trixie? Put the files of build/qemu-source.sha256 into $cache, or update the pin"
+	done
+}
+# The .dsc and the tarballs it names (file names without the epoch).
+v=${qemu_version#*:}
+src_files=("qemu_$v.dsc" "qemu_${v%-*}.orig.tar.xz" "qemu_$v.debian.tar.xz")
+fetch=0
+for f in "${src_files[@]}"; do [ -f "$cache/$f" ] || fetch=1; done
+if [ "$fetch" -eq 1 ]; then
+	echo "  FETCH   qemu $qemu_version source package (trixie)"
+	aptx source --download-only "qemu=$qemu_version"
+	fetched "qemu $qemu_version" "${src_files[@]}"
 fi
-for pkg in meson seabios qemu-system-data; do
-	if ! ls "$cache/${pkg}"_*_all.deb >/dev/null 2>&1; then
-		echo "  FETCH   $pkg (trixie)"
-		aptx download "$pkg"
+debof() {	# <package>=<version>: the name apt gives its .deb
+	local v=${1#*=}
+	echo "${1%%=*}_${v//:/%3a}_all.deb"
+}
+for d in "${debs[@]}"; do
+	if [ ! -f "$cache/$(debof "$d")" ]; then
+		echo "  FETCH   ${d%%=*} ${d#*=} (trixie)"
+		aptx download "$d"
+		fetched "$d" "$(debof "$d")"
 	fi
 done
-debof() { ls "$cache/$1"_*_all.deb | sort -V | tail -n1; }
+for f in "${src_files[@]}"; do check_sum "$f"; done
+for d in "${debs[@]}"; do check_sum "$(debof "$d")"; done
+dsc=$cache/${src_files[0]}
 
 # ---- meson >= 1.5 and firmware, extracted locally -------------------------
-if [ ! -d "$q/meson/usr/lib/python3/dist-packages/mesonbuild" ]; then
-	rm -rf "$q/meson" && dpkg-deb -x "$(debof meson)" "$q/meson"
+# Each is extracted again when its pinned version changes.
+if [ "$(cat "$q/meson/.heki-deb" 2>/dev/null)" != "${debs[0]}" ]; then
+	rm -rf "$q/meson" && dpkg-deb -x "$cache/$(debof "${debs[0]}")" "$q/meson"
+	echo "${debs[0]}" > "$q/meson/.heki-deb"
 fi
-if [ ! -f "$q/firmware/bios-256k.bin" ]; then
+if [ "$(cat "$q/firmware/.heki-deb" 2>/dev/null)" != "${debs[*]:1}" ]; then
 	rm -rf "$q/firmware" "$q/fw.tmp"
-	dpkg-deb -x "$(debof seabios)" "$q/fw.tmp"
-	dpkg-deb -x "$(debof qemu-system-data)" "$q/fw.tmp"
+	dpkg-deb -x "$cache/$(debof "${debs[1]}")" "$q/fw.tmp"
+	dpkg-deb -x "$cache/$(debof "${debs[2]}")" "$q/fw.tmp"
 	mkdir -p "$q/firmware"
 	cp -a "$q/fw.tmp/usr/share/qemu/." "$q/firmware/"
 	cp -a "$q/fw.tmp/usr/share/seabios/." "$q/firmware/"
 	rm -rf "$q/fw.tmp"
+	echo "${debs[*]:1}" > "$q/firmware/.heki-deb"
 fi
 
 # ---- source tree: pristine (Debian patches applied) + ours ---------------
@@ -82,7 +118,7 @@ base=$(basename "$dsc" .dsc)
 if [ "$(cat "$q/pristine/.heki-dsc" 2>/dev/null)" != "$base" ]; then
 	echo "  EXTRACT $base"
 	rm -rf "$q/pristine" "$q/src" "$q/build" "$q/.heki-managed"
-	# apt already checked the files against the signed Sources index.
+	# The files were checked against build/qemu-source.sha256 above.
 	dpkg-source -q --no-check -x "$dsc" "$q/pristine" >/dev/null
 	echo "$base" > "$q/pristine/.heki-dsc"
 fi
