@@ -105,39 +105,62 @@ static inline bool heki_param_off(const char *val, size_t len)
  * that got through as passes. It is the environment variable HEKI_EXPECT
  * or, without it, heki_expect= on the kernel command line, each one of
  * "sealed", "off" or "no-backend"; without either, "off" when the kernel
- * was booted with heki=off and "sealed" otherwise. Anything else is
- * HEKI_MODE_UNKNOWN, which no kernel matches.
+ * was booted with heki=off (the last heki= counts, as for the kernel) and
+ * "sealed" otherwise. Anything else is HEKI_MODE_UNKNOWN, which no kernel
+ * matches.
+ *
+ * With ",unchecked" after the state, the tests expect what that state
+ * calls for without checking that the kernel is in it: each test then
+ * shows on its own that it fails when the protection it tests is absent.
  */
-static inline enum heki_mode heki_expected_mode(void)
+static inline enum heki_mode heki_expectation(bool *unchecked)
 {
-	const char *env = getenv("HEKI_EXPECT");
+	const char *env = getenv("HEKI_EXPECT"), *val = NULL, *comma;
 	enum heki_mode mode = HEKI_MODE_SEALED;
 	char cmdline[4096], *arg, *save;
+	size_t len;
 
-	if (env)
-		return heki_mode_parse(env, strlen(env));
-	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)))
-		return HEKI_MODE_UNKNOWN;
-	for (arg = strtok_r(cmdline, " \t", &save); arg;
-	     arg = strtok_r(NULL, " \t", &save)) {
-		if (!strncmp(arg, "heki_expect=", 12))
-			return heki_mode_parse(arg + 12, strlen(arg + 12));
-		if (!strncmp(arg, "heki=", 5) &&
-		    heki_param_off(arg + 5, strlen(arg + 5)))
-			mode = HEKI_MODE_OFF;
+	*unchecked = false;
+	if (env) {
+		val = env;
+	} else {
+		if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)))
+			return HEKI_MODE_UNKNOWN;
+		for (arg = strtok_r(cmdline, " \t", &save); arg;
+		     arg = strtok_r(NULL, " \t", &save)) {
+			if (!strncmp(arg, "heki_expect=", 12))
+				val = arg + 12;
+			else if (!strncmp(arg, "heki=", 5))
+				mode = heki_param_off(arg + 5, strlen(arg + 5)) ?
+				       HEKI_MODE_OFF : HEKI_MODE_SEALED;
+		}
+		if (!val)
+			return mode;
 	}
-	return mode;
+	comma = strchr(val, ',');
+	len = comma ? (size_t)(comma - val) : strlen(val);
+	if (comma) {
+		if (strcmp(comma, ",unchecked"))
+			return HEKI_MODE_UNKNOWN;
+		*unchecked = true;
+	}
+	return heki_mode_parse(val, len);
 }
 
 /*
- * The state of HEKI, in a test or a fixture set-up (it uses the harness's
- * ASSERT): the test fails unless it is the expected one.
+ * The state of HEKI the test goes by, in a test or a fixture set-up (it
+ * uses the harness's ASSERT): the expected one, and the test fails unless
+ * the kernel is in it (but with ",unchecked").
  */
 static inline enum heki_mode
 heki_mode_as_expected(struct __test_metadata *_metadata)
 {
-	enum heki_mode mode = heki_mode(), expected = heki_expected_mode();
+	enum heki_mode mode = heki_mode(), expected;
+	bool unchecked;
 
+	expected = heki_expectation(&unchecked);
+	if (unchecked)
+		return expected;
 	ASSERT_EQ(expected, mode)
 		TH_LOG("HEKI is %s, %s expected (HEKI_EXPECT, heki_expect=)",
 		       heki_mode_name(mode), heki_mode_name(expected));
