@@ -72,7 +72,11 @@ void vsm_vtl_load(HvVsmVp *vp, const HvVtlArch *a)
     env->regs[R_ESP] = a->rsp;
     env->cr[0] = a->cr0;
     env->cr[3] = a->cr3;
-    env->efer = a->efer;
+    /*
+     * Only the EFER bits the CPU model offers, whatever state was handed
+     * in: without SVM in the model never SVME, hence never HF_SVME.
+     */
+    env->efer = a->efer & vsm_efer_valid(env);
     env->pat = a->pat;
     memcpy(env->segs, a->segs, sizeof(a->segs));
     env->ldt = a->ldt;
