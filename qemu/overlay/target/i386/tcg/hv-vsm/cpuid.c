@@ -66,6 +66,47 @@ uint64_t vsm_efer_valid(CPUX86State *env)
     return valid;
 }
 
+/* Can the CPU hold @efer with @cr0: offered bits, LMA == LME && CR0.PG? */
+bool vsm_efer_ok(CPUX86State *env, uint64_t efer, uint64_t cr0)
+{
+    return !(efer & ~vsm_efer_valid(env)) &&
+           !!(efer & MSR_EFER_LMA) ==
+           ((efer & MSR_EFER_LME) && (cr0 & CR0_PG_MASK));
+}
+
+/* CR4 bits the CPU model does not offer: QEMU's list, PCIDE without PCID. */
+uint64_t vsm_cr4_reserved(CPUX86State *env)
+{
+    uint64_t rsvd = cr4_reserved_bits(env);
+
+    if (!(env->features[FEAT_1_ECX] & CPUID_EXT_PCID)) {
+        rsvd |= CR4_PCIDE_MASK;
+    }
+    return rsvd;
+}
+
+/*
+ * Is @cr0 a value MOV to CR0 takes (no #GP): bits 63:32 clear, PG only
+ * with PE, NW only with CD.
+ */
+bool vsm_cr0_ok(uint64_t cr0)
+{
+    return !(cr0 >> 32) &&
+           (!(cr0 & CR0_PG_MASK) || (cr0 & CR0_PE_MASK)) &&
+           (!(cr0 & CR0_NW_MASK) || (cr0 & CR0_CD_MASK));
+}
+
+/*
+ * Is @cr4 a CR4 the CPU can hold in long mode (@lma) or outside it: no
+ * bit the model does not offer, PAE in long mode, PCIDE only there.
+ */
+bool vsm_cr4_ok(CPUX86State *env, uint64_t cr4, bool lma)
+{
+    return !(cr4 & vsm_cr4_reserved(env)) &&
+           (!lma || (cr4 & CR4_PAE_MASK)) &&
+           (lma || !(cr4 & CR4_PCIDE_MASK));
+}
+
 /* MSRs of the features vsm_cpu_model() takes away: they raise #GP. */
 bool vsm_msr_not_offered(uint32_t msr)
 {

@@ -239,14 +239,8 @@ static void privileges_get(const HvRegAccess *r, uint64_t v[2])
  */
 static uint16_t efer_check(const HvRegAccess *r, const uint64_t v[2])
 {
-    bool lma = v[0] & MSR_EFER_LMA;
-
-    if ((v[0] & ~vsm_efer_valid(vp_env(r->vp))) ||
-        lma != ((v[0] & MSR_EFER_LME) &&
-                (r->vp->vtl[r->vtl].arch.cr0 & CR0_PG_MASK))) {
-        return HV_STATUS_INVALID_REGISTER_VALUE;
-    }
-    return HV_STATUS_SUCCESS;
+    return vsm_efer_ok(vp_env(r->vp), v[0], r->vp->vtl[r->vtl].arch.cr0) ?
+           HV_STATUS_SUCCESS : HV_STATUS_INVALID_REGISTER_VALUE;
 }
 
 static uint16_t pending_event_check(const HvRegAccess *r, const uint64_t v[2])

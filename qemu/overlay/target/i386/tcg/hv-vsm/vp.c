@@ -64,6 +64,25 @@ static void context_to_arch(const HvInitialVpContext *ctx, HvVtlArch *a)
     a->hflags = (a->segs[R_SS].flags >> DESC_DPL_SHIFT) & HF_CPL_MASK;
 }
 
+/*
+ * Can @vp hold the control registers of @ctx?  As VM entry checks a guest
+ * state (Intel SDM vol. 3C, "Checks on Guest Control Registers, Debug
+ * Registers, and MSRs"): CR0 and CR4 as MOV to CR takes them, EFER with
+ * the offered bits and LMA == LME && CR0.PG, long mode with CR4.PAE and
+ * PCIDE only there, CR3 within the physical address width.
+ */
+static bool context_ok(HvVsmVp *vp, const HvInitialVpContext *ctx)
+{
+    CPUX86State *env = vp_env(vp);
+    uint64_t efer = le64_to_cpu(ctx->efer), cr0 = le64_to_cpu(ctx->cr0);
+    uint64_t cr3 = le64_to_cpu(ctx->cr3);
+    bool lma = efer & MSR_EFER_LMA;
+
+    return vsm_efer_ok(env, efer, cr0) && vsm_cr0_ok(cr0) &&
+           vsm_cr4_ok(env, le64_to_cpu(ctx->cr4), lma) &&
+           !(cr3 >> (lma ? vp->cpu->phys_bits : 32));
+}
+
 uint16_t vsm_hc_enable_vp_vtl(HvCallCtx *c)
 {
     const HvInputEnableVpVtl *in = (const void *)c->in;
@@ -78,6 +97,9 @@ uint16_t vsm_hc_enable_vp_vtl(HvCallCtx *c)
     }
     if (in->vp.vtl != 1 || !buffer_is_zero(in->vp.rsvd, sizeof(in->vp.rsvd))) {
         return HV_STATUS_INVALID_PARAMETER;
+    }
+    if (!context_ok(vp, &in->context)) {
+        return HV_STATUS_INVALID_REGISTER_VALUE;
     }
     if (!(le64_to_cpu(in->context.cr0) & CR0_PE_MASK)) {
         return HV_STATUS_INVALID_PARAMETER; /* no real mode above VTL 0 */
@@ -175,6 +197,9 @@ uint16_t vsm_hc_start_vp(HvCallCtx *c)
     if (target == 0 && c->vtl == 0 &&
         (vsm_part.vsm_config & HV_VSM_CFG_DENY_LOWER_STARTUP)) {
         return HV_STATUS_ACCESS_DENIED;
+    }
+    if (!context_ok(vp, &in->context)) {
+        return HV_STATUS_INVALID_REGISTER_VALUE;
     }
     if (!(le64_to_cpu(in->context.cr0) & CR0_PE_MASK) && target > 0) {
         return HV_STATUS_INVALID_PARAMETER;
