@@ -178,6 +178,8 @@ void vsm_cpu_model(X86CPU *cpu);
 uint64_t vsm_efer_valid(CPUX86State *env);
 bool vsm_efer_ok(CPUX86State *env, uint64_t efer, uint64_t cr0);
 uint64_t vsm_cr4_reserved(CPUX86State *env);
+/* CR0[31:0] bits with no meaning: 28:19, 17, 15:6 */
+#define HV_CR0_RESERVED 0x1ffaffc0ULL
 bool vsm_cr0_ok(uint64_t cr0);
 bool vsm_cr4_ok(CPUX86State *env, uint64_t cr4, bool lma);
 bool vsm_msr_not_offered(uint32_t msr);

@@ -166,6 +166,19 @@ void hv_vsm_check_cr_write(CPUX86State *env, int reg, target_ulong val,
         ((env->cr[4] ^ val) & vp->vtl[1].cr4_mask)) {
         register_intercept(vp, HV_X64_REG_CR4, val, 0, retaddr);
     }
+    /*
+     * The #GP of MOV to CR0/CR4 for a value the processor refuses, after
+     * the intercepts, which take priority over it (Intel SDM vol. 3C,
+     * "Relative Priority of Faults and VM Exits"; AMD APM vol. 2,
+     * "Instruction Intercepts"): stock TCG takes such a CR0 and turns
+     * reserved CR4 bits into an SVM #VMEXIT, also outside a guest.
+     */
+    if ((reg == 0 && !vsm_cr0_ok(val)) ||
+        (reg == 4 && (!vsm_cr4_ok(env, val, env->efer & MSR_EFER_LMA) ||
+                      ((val & ~env->cr[4] & CR4_PCIDE_MASK) &&
+                       (env->cr[3] & 0xfff))))) {
+        raise_exception_err_ra(env, EXCP0D_GPF, 0, retaddr);
+    }
 }
 
 void hv_vsm_check_seg_write(CPUX86State *env, int seg, int selector,

@@ -243,6 +243,34 @@ static uint16_t efer_check(const HvRegAccess *r, const uint64_t v[2])
            HV_STATUS_SUCCESS : HV_STATUS_INVALID_REGISTER_VALUE;
 }
 
+/*
+ * CR0: what MOV to CR0 takes (vsm_cr0_ok()), and no reserved bit of
+ * 31:0 (MOV ignores them; the TLFS has SetVpRegisters refuse them).
+ */
+static uint16_t cr0_check(const HvRegAccess *r, const uint64_t v[2])
+{
+    return vsm_cr0_ok(v[0]) && !(v[0] & HV_CR0_RESERVED) ?
+           HV_STATUS_SUCCESS : HV_STATUS_INVALID_REGISTER_VALUE;
+}
+
+/*
+ * CR4, for the VTL's EFER.LMA, CR3 and CR4 before this write: what
+ * vsm_cr4_ok() allows, no change of LA57 in long mode, PCIDE set from
+ * clear only with CR3[11:0] == 0 (MOV to CR4 raises #GP otherwise).
+ */
+static uint16_t cr4_check(const HvRegAccess *r, const uint64_t v[2])
+{
+    const HvVtlArch *a = &r->vp->vtl[r->vtl].arch;
+    bool lma = a->efer & MSR_EFER_LMA;
+
+    if (!vsm_cr4_ok(vp_env(r->vp), v[0], lma) ||
+        (lma && ((v[0] ^ a->cr4) & CR4_LA57_MASK)) ||
+        ((v[0] & ~a->cr4 & CR4_PCIDE_MASK) && (a->cr3 & 0xfff))) {
+        return HV_STATUS_INVALID_REGISTER_VALUE;
+    }
+    return HV_STATUS_SUCCESS;
+}
+
 static uint16_t pending_event_check(const HvRegAccess *r, const uint64_t v[2])
 {
     int type = (v[0] >> 1) & 7, vector = (v[0] >> 16) & 0xffff;
@@ -509,10 +537,12 @@ static const HvReg hv_regs[] = {
     { .name = HV_X64_REG_RFLAGS, ARCH_RULE,
       FIELD(HV_HOME_ARCH, HvVtlArch, eflags),
       .get = field_get, .set = rflags_set },
-    ARCH(HV_X64_REG_CR0, cr0),
+    { .name = HV_X64_REG_CR0, ARCH_RULE, FIELD(HV_HOME_ARCH, HvVtlArch, cr0),
+      .get = field_get, .set = field_set, .check = cr0_check },
     SHARED(HV_X64_REG_CR2, cr[2], 1),
     ARCH(HV_X64_REG_CR3, cr3),
-    ARCH(HV_X64_REG_CR4, cr4),
+    { .name = HV_X64_REG_CR4, ARCH_RULE, FIELD(HV_HOME_ARCH, HvVtlArch, cr4),
+      .get = field_get, .set = field_set, .check = cr4_check },
     { .name = HV_X64_REG_CR8, ARCH_RULE,
       .get = tpr_get, .set = tpr_set, .check = tpr_check },
     { .name = HV_X64_REG_XFEM, ARCH_RULE,
