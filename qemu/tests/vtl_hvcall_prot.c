@@ -116,4 +116,15 @@ void test_main(void)
 	report_eq(rdmsr(HV_MSR_HYPERCALL), hc, "HYPERCALL MSR moves back");
 	r = hv_get_reg(HV_VP_INDEX_SELF, HV_VTL_CURRENT, HV_REG_VSM_VP_STATUS, NULL);
 	report_eq(HV_STATUS(r), 0, "hypercalls through the old page still work");
+
+	/* an input range ending at the top of the address space: checked
+	 * against that page's (default, RW) protection, then not readable */
+	vsm_mbox.policy = POLICY_SKIP;
+	vsm_clear_msgs();
+	memset(out_page, 0xa5, 16);
+	r = hv_vmcall(HVCALL_GET_VP_REGISTERS | HV_REP_COUNT(2), -24UL, gpa_of(out_page));
+	report(HV_STATUS(r) == HV_STATUS_INVALID_PARAMETER && vsm_mbox.nmsgs == 0,
+	       "input [2^64 - 24, 2^64): INVALID_PARAMETER, no intercept (0x%lx, %u messages)",
+	       r, vsm_mbox.nmsgs);
+	report_eq(*(u64 *)out_page, 0xa5a5a5a5a5a5a5a5UL, "the hypercall was not performed");
 }

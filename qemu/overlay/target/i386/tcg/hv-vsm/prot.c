@@ -82,20 +82,26 @@ bool vsm_vtl_gpa_access(HvVsmVp *vp, int vtl, hwaddr gpa, hwaddr len,
                         bool write, const char *what)
 {
     uint8_t need = write ? HV_MAP_GPA_WRITABLE : HV_MAP_GPA_READABLE;
-    hwaddr page;
+    hwaddr page, last = gpa + len - 1;
 
     if (vtl != 0 || !qatomic_read(&vsm_part.protection_enabled) || !len) {
         return true;
     }
-    for (page = gpa & TARGET_PAGE_MASK; page < gpa + len;
-         page += TARGET_PAGE_SIZE) {
+    if (last < gpa) {
+        /* wraps at the top of the address space: no such range */
+        trace_hv_vsm_vtl_access_denied(vp->vp_index, vtl, gpa, write, what);
+        return false;
+    }
+    for (page = gpa & TARGET_PAGE_MASK; ; page += TARGET_PAGE_SIZE) {
         if (!(prot_lookup(page >> TARGET_PAGE_BITS) & need)) {
             trace_hv_vsm_vtl_access_denied(vp->vp_index, vtl,
                                            MAX(page, gpa), write, what);
             return false;
         }
+        if (page >= (last & TARGET_PAGE_MASK)) {
+            return true;
+        }
     }
-    return true;
 }
 
 static int mask_to_prot(HvVsmVp *vp, uint8_t mask, bool user)
