@@ -9,6 +9,8 @@
  * map and a command line, and the initial register state handed to
  * HvCallEnableVpVtl. Everything lives in the first pages of the
  * reservation, which VTL1 makes inaccessible to VTL0 once it runs.
+ *
+ * Once VTL1 runs, CPUs go offline and come back without INIT.
  */
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
@@ -19,13 +21,17 @@
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
+#include <linux/smp.h>
 #include <linux/static_call.h>
 #include <linux/string.h>
+#include <asm/apic.h>
 #include <asm/bootparam.h>
 #include <asm/desc.h>
 #include <asm/e820/api.h>
 #include <asm/fpu/api.h>
+#include <asm/ibt.h>
 #include <asm/mshyperv.h>
+#include <asm/realmode.h>
 #include <asm/segment.h>
 #include <asm/hv_vsm.h>
 
@@ -326,3 +332,61 @@ long hv_vsm_vtl0_call_raw(u64 func, u64 a1, u64 a2, u64 a3)
 	return (long)regs.a3;
 }
 EXPORT_SYMBOL_GPL(hv_vsm_vtl0_call_raw);
+
+/*
+ * CPU offline and online once VTL1 runs. The hypervisor drops INIT and
+ * startup IPIs aimed at VTL0 of a virtual processor with VTL1 enabled, and
+ * VTL1 denies HvCallStartVirtualProcessor to VTL0 from the end of boot: a
+ * CPU going offline never leaves long mode or its pinned registers. It
+ * waits with interrupts off, woken by an NMI, and starts over as a new CPU
+ * would from start_secondary(), on the stack its bring-up prepared.
+ */
+enum {
+	HV_VSM_CPU_RUNNING,
+	HV_VSM_CPU_PARKED,
+	HV_VSM_CPU_WOKEN,
+};
+
+static DEFINE_PER_CPU(int, hv_vsm_vtl0_cpu_state);
+
+static void hv_vsm_vtl0_play_dead(void)
+{
+	WRITE_ONCE(*this_cpu_ptr(&hv_vsm_vtl0_cpu_state), HV_VSM_CPU_PARKED);
+	play_dead_common();
+	/* The NMI on an offline CPU only ends the halt (exc_nmi()). */
+	while (READ_ONCE(*this_cpu_ptr(&hv_vsm_vtl0_cpu_state)) !=
+	       HV_VSM_CPU_WOKEN)
+		native_halt();
+	WRITE_ONCE(*this_cpu_ptr(&hv_vsm_vtl0_cpu_state), HV_VSM_CPU_RUNNING);
+	/* start_secondary() has no ENDBR: IBT comes back with the CPU's set-up. */
+	ibt_save(true);
+	hv_vsm_vtl0_restart_cpu(current->thread.sp, initial_code);
+}
+
+static int hv_vsm_vtl0_wakeup_cpu(u32 apicid, unsigned long start_ip,
+				  unsigned int cpu)
+{
+	int *state = per_cpu_ptr(&hv_vsm_vtl0_cpu_state, cpu);
+
+	if (cmpxchg(state, HV_VSM_CPU_PARKED, HV_VSM_CPU_WOKEN) !=
+	    HV_VSM_CPU_PARKED) {
+		pr_warn("CPU%u was not taken offline with VTL1 running: it cannot be started\n",
+			cpu);
+		return -EIO;
+	}
+	__apic_send_IPI(cpu, NMI_VECTOR);
+	return 0;
+}
+
+/**
+ * hv_vsm_vtl0_setup_cpu_restart() - Restart CPUs without INIT from now on
+ *
+ * Called once VTL1 runs on every CPU: CPUs that go offline wait in long
+ * mode, and bringing one online wakes it instead of sending INIT and
+ * startup IPIs, which the hypervisor drops.
+ */
+void __init hv_vsm_vtl0_setup_cpu_restart(void)
+{
+	smp_ops.play_dead = hv_vsm_vtl0_play_dead;
+	apic_update_callback(wakeup_secondary_cpu_64, hv_vsm_vtl0_wakeup_cpu);
+}

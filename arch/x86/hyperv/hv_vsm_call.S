@@ -12,6 +12,8 @@
 #include <linux/static_call_types.h>
 #include <asm/asm.h>
 #include <asm/frame.h>
+#include <asm/nospec-branch.h>
+#include <asm/unwind_hints.h>
 #include "hv_vsm-asm-offsets.h"
 
 	.text
@@ -51,6 +53,25 @@ SYM_FUNC_START(__hv_vsm_vtl0_call)
 	popq	%rbp
 	RET
 SYM_FUNC_END(__hv_vsm_vtl0_call)
+
+/*
+ * void hv_vsm_vtl0_restart_cpu(unsigned long sp, unsigned long fn)
+ *
+ * Starts a CPU over, with interrupts off and no frame, on the stack @sp,
+ * in @fn (start_secondary()), which does not return: what the 64-bit
+ * start-up code does last, without what it does to get there.
+ */
+SYM_CODE_START(hv_vsm_vtl0_restart_cpu)
+	UNWIND_HINT_END_OF_STACK
+	ANNOTATE_NOENDBR
+	movq	%rdi, %rsp
+	xorl	%ebp, %ebp
+	pushq	$0
+	popfq
+	ANNOTATE_RETPOLINE_SAFE
+	call	*%rsi
+	ud2
+SYM_CODE_END(hv_vsm_vtl0_restart_cpu)
 
 /* Keep the static call key referenced from this object, as the C side does. */
 	.section	.discard.addressable, "aw"

@@ -609,6 +609,8 @@ static int __init hv_vsm_vtl0_init(void)
 	if (ret)
 		panic("Hyper-V VSM: VTL1 bring-up failed (%d)\n", ret);
 
+	hv_vsm_vtl0_setup_cpu_restart();
+
 	/* VTL1 denies VTL0 any access to its memory from its first call on. */
 	set_memory_np((unsigned long)phys_to_virt(hv_vsm_vtl0_base),
 		      hv_vsm_vtl0_size >> PAGE_SHIFT);

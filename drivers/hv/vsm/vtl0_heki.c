@@ -11,7 +11,6 @@
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
 #include <linux/bitops.h>
-#include <linux/cpu.h>
 #include <linux/gfp.h>
 #include <linux/heki.h>
 #include <linux/init.h>
@@ -22,6 +21,7 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/mshyperv.h>
 #include <asm/sections.h>
@@ -31,14 +31,26 @@
 #include "abi.h"
 #include "vsm.h"
 
+/* LOCK_REGS succeeded on the CPU, which keeps its pins when it goes offline. */
+static DEFINE_PER_CPU(bool, hv_vsm_vtl0_locked);
+
 static int hv_vsm_vtl0_lock_regs(void)
 {
+	int cpu = smp_processor_id();
+	int ret;
+
+	/* A CPU back online never left long mode: its pins are still there. */
+	if (this_cpu_read(hv_vsm_vtl0_locked))
+		return 0;
 	/*
-	 * After the end of boot, VTL1 accepts this only from a CPU that went
-	 * offline and back: it checks that the CPU restored the registers
-	 * pinned at boot and pins its descriptor tables again.
+	 * The writable alias of this CPU's GDT, which the CPU loads for a
+	 * moment when it loads its task register as it comes back online.
 	 */
-	return hv_vsm_vtl0_call(HV_VSM_NR_LOCK_REGS, 0, 0, 0);
+	ret = hv_vsm_vtl0_call(HV_VSM_NR_LOCK_REGS,
+			       (unsigned long)get_cpu_gdt_rw(cpu), 0, 0);
+	if (!ret)
+		this_cpu_write(hv_vsm_vtl0_locked, true);
+	return ret;
 }
 
 static void hv_vsm_vtl0_free_list(struct hv_vsm_range_page *page)
@@ -258,7 +270,6 @@ static int hv_vsm_vtl0_unload_module(u64 token)
 static int hv_vsm_vtl0_finish_boot(void)
 {
 	u64 msr;
-	int ret;
 
 	/*
 	 * Lock the hypercall page where it is: a sealed kernel must not have
@@ -267,18 +278,7 @@ static int hv_vsm_vtl0_finish_boot(void)
 	 */
 	rdmsrq(HV_X64_MSR_HYPERCALL, msr);
 	wrmsrq(HV_X64_MSR_HYPERCALL, msr | HV_VSM_HYPERCALL_LOCKED);
-	/*
-	 * From the end of boot on, VTL1 denies VTL0 every way of starting a
-	 * processor (INIT, startup IPIs, HvCallStartVirtualProcessor): a CPU
-	 * taken offline could not come back.
-	 */
-	cpu_hotplug_disable();
-	ret = hv_vsm_vtl0_call(HV_VSM_NR_SIGNAL_END_OF_BOOT, 0, 0, 0);
-	if (ret)
-		cpu_hotplug_enable();
-	else
-		pr_info("CPU hotplug disabled: VTL1 does not restart processors\n");
-	return ret;
+	return hv_vsm_vtl0_call(HV_VSM_NR_SIGNAL_END_OF_BOOT, 0, 0, 0);
 }
 
 /* An &enum hv_vsm_violation_type as an &enum heki_violation_type. */

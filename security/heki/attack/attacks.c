@@ -567,11 +567,17 @@ static void move_hypercall_page(struct result *res, const struct attack *attack,
 /* Which table reload_table() loads, in struct attack's @reg. */
 enum { TABLE_GDT, TABLE_IDT, TABLE_LDT };
 
-/* Descriptor table loads reload the current value: harmless if allowed. */
+/*
+ * Descriptor table loads of a value other than the current one, which the
+ * hypervisor side must refuse (it lets a CPU coming back online load the
+ * pinned values again): the GDT and the IDT with a larger limit, which no
+ * selector or vector reaches, the null LDT with another null selector (RPL
+ * 3). Harmless if allowed, and the current value is loaded back at once.
+ */
 static void reload_table(struct result *res, const struct attack *attack,
 			 u64 arg)
 {
-	struct desc_ptr dtr;
+	struct desc_ptr dtr, other;
 	unsigned long flags;
 	int trap;
 	u16 sel;
@@ -580,15 +586,30 @@ static void reload_table(struct result *res, const struct attack *attack,
 	switch (attack->reg) {
 	case TABLE_GDT:
 		native_store_gdt(&dtr);
-		trap = RAW_INSN("lgdt %[op]", "m", dtr);
+		other = dtr;
+		other.size += 8;
+		trap = RAW_INSN("lgdt %[op]", "m", other);
+		if (trap == NO_TRAP)
+			RAW_INSN("lgdt %[op]", "m", dtr);
 		break;
 	case TABLE_IDT:
 		store_idt(&dtr);
-		trap = RAW_INSN("lidt %[op]", "m", dtr);
+		other = dtr;
+		other.size += 16;
+		trap = RAW_INSN("lidt %[op]", "m", other);
+		if (trap == NO_TRAP)
+			RAW_INSN("lidt %[op]", "m", dtr);
 		break;
 	default:
 		store_ldt(sel);
-		trap = RAW_INSN("lldt %w[op]", "r", sel);
+		if (sel) {
+			local_irq_restore(flags);
+			skip(res, "an LDT is loaded");
+			return;
+		}
+		trap = RAW_INSN("lldt %w[op]", "r", (u16)3);
+		if (trap == NO_TRAP)
+			RAW_INSN("lldt %w[op]", "r", sel);
 		break;
 	}
 	report(res, trap, true);
@@ -596,23 +617,20 @@ static void reload_table(struct result *res, const struct attack *attack,
 }
 
 /*
- * LTR needs an available TSS descriptor; like force_reload_TR(), mark the
- * current one available first. LTR then marks it busy in the GDT that
- * GDTR points to, the read-only alias in the CPU entry area: make that
- * writable meanwhile. If the load is refused, the descriptor is made busy
- * again, as the CPU would have done.
+ * LTR of @sel needs an available TSS descriptor; like force_reload_TR(),
+ * mark the current one available first. LTR then marks it busy in the GDT
+ * that GDTR points to, the read-only alias in the CPU entry area: make
+ * that writable meanwhile. If the load is refused, the descriptor is made
+ * busy again, as the CPU would have done. Interrupts are off.
  */
-static void reload_tr(struct result *res, const struct attack *attack,
-		      u64 arg)
+static int load_tr_sel(u16 sel)
 {
 	struct desc_struct *gdt, *gdt_ro;
 	tss_desc old, avail;
 	struct desc_ptr dtr;
-	unsigned long flags;
 	bool remap;
 	int cpu, trap;
 
-	local_irq_save(flags);
 	cpu = smp_processor_id();
 	gdt = get_cpu_gdt_rw(cpu);
 	gdt_ro = get_cpu_gdt_ro(cpu);
@@ -627,7 +645,7 @@ static void reload_tr(struct result *res, const struct attack *attack,
 		cea_set_pte(gdt_ro, get_cpu_gdt_paddr(cpu), PAGE_KERNEL);
 		flush_tlb_one_kernel((unsigned long)gdt_ro);
 	}
-	trap = RAW_INSN("ltr %w[op]", "r", (u16)(GDT_ENTRY_TSS * 8));
+	trap = RAW_INSN("ltr %w[op]", "r", sel);
 	if (remap) {
 		cea_set_pte(gdt_ro, get_cpu_gdt_paddr(cpu), PAGE_KERNEL_RO);
 		flush_tlb_one_kernel((unsigned long)gdt_ro);
@@ -636,6 +654,23 @@ static void reload_tr(struct result *res, const struct attack *attack,
 		this_cpu_write(__tss_limit_invalid, false);
 	else
 		write_gdt_entry(gdt, GDT_ENTRY_TSS, &old, DESC_TSS);
+	return trap;
+}
+
+/*
+ * Load TR with another selector of the same TSS (RPL 3), which the
+ * hypervisor side must refuse, then with the usual one again.
+ */
+static void reload_tr(struct result *res, const struct attack *attack,
+		      u64 arg)
+{
+	unsigned long flags;
+	int trap;
+
+	local_irq_save(flags);
+	trap = load_tr_sel(GDT_ENTRY_TSS * 8 + 3);
+	if (trap == NO_TRAP)
+		load_tr_sel(GDT_ENTRY_TSS * 8);
 	report(res, trap, true);
 	local_irq_restore(flags);
 }

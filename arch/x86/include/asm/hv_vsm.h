@@ -66,6 +66,8 @@ long hv_vsm_vtl0_call_raw(u64 func, u64 a1, u64 a2, u64 a3);
 void __init hv_vsm_vtl0_call_init(u16 vtl_call_offset);
 int __init hv_vsm_vtl0_build_boot_state(const struct hv_vsm_boot_info *info,
 					struct hv_init_vp_context *ctx);
+void __init hv_vsm_vtl0_setup_cpu_restart(void);
+void __noreturn hv_vsm_vtl0_restart_cpu(unsigned long sp, unsigned long fn);
 #endif
 
 #if IS_ENABLED(CONFIG_HYPERV_VSM_VTL1)

@@ -45,6 +45,7 @@ struct hv_vsm_vtl1_pins {
 	u64 cr0;	/* pinned CR0 bits that were set */
 	u64 cr4;	/* pinned CR4 bits that were set */
 	u64 cr4_fixed;	/* the HV_VSM_FIXED_CR4 bits, as they were */
+	u64 gdt_alias;	/* writable alias of the GDT VTL0 named, or 0 */
 	u64 msr[HV_VSM_NR_MSR_PINS];
 	union hv_register_value table[HV_VSM_NR_TABLE_PINS];
 };
@@ -272,7 +273,9 @@ bool hv_vsm_vtl1_cpu_restarting(void)
 /**
  * hv_vsm_vtl1_lock_regs() - LOCK_REGS for the calling virtual processor
  *
- * @a1: 0
+ * @a1: the base of a second mapping of the CPU's GDT, which VTL0 may load
+ *      as well as the pinned GDTR (Linux loads its writable alias around
+ *      LTR), or 0
  * @a2: 0
  * @a3: 0
  *
@@ -312,6 +315,7 @@ long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3)
 	if ((pins.cr0 & HV_VSM_PINNED_CR0) != HV_VSM_PINNED_CR0)
 		return -EINVAL;
 	pins.cr0 &= HV_VSM_PINNED_CR0;
+	pins.gdt_alias = a1;
 	pins.cr4_fixed = pins.cr4 & HV_VSM_FIXED_CR4;
 	pins.cr4 &= HV_VSM_PINNED_CR4;
 	pins.locked = true;
@@ -452,13 +456,54 @@ static void hv_vsm_vtl1_deny(const struct hv_x64_intercept_message_header *hdr,
 		hv_vsm_vtl1_log_violation(type, hdr->vp_index, hdr->rip, addr, value);
 }
 
+/*
+ * A descriptor table load a locked virtual processor may make: the pinned
+ * IDTR, the pinned GDTR or the GDT alias named at LOCK_REGS with the pinned
+ * limit, the pinned LDTR and TR selectors (as a CPU coming back online
+ * loads them again). Sets @v to the value to apply: the one asked for, the
+ * whole pinned segment for LDTR and TR, whose intercepts only carry a
+ * selector.
+ */
+static bool hv_vsm_vtl1_table_load_ok(const struct hv_vsm_vtl1_pins *pins,
+				      unsigned int i, const struct hv_u128 *req,
+				      union hv_register_value *v)
+{
+	const union hv_register_value *p = &pins->table[i];
+
+	if (i == HV_VSM_PIN_GDTR || i == HV_VSM_PIN_IDTR) {
+		v->reg128 = *req;
+		if (v->table.limit != p->table.limit)
+			return false;
+		return v->table.base == p->table.base ||
+		       (i == HV_VSM_PIN_GDTR && pins->gdt_alias &&
+			v->table.base == pins->gdt_alias);
+	}
+	*v = *p;
+	return (u16)req->low_part == p->segment.selector;
+}
+
+/* Apply a table load VTL0 was allowed to make and step over its instruction. */
+static bool hv_vsm_vtl1_allow_table(const struct hv_x64_intercept_message_header *hdr,
+				    u32 reg, const union hv_register_value *v)
+{
+	const u32 names[] = { reg, HV_X64_REGISTER_RIP };
+	const union hv_register_value values[] = {
+		*v, { .reg64 = hdr->rip + hdr->instruction_length },
+	};
+
+	return !hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(names), names,
+				   values);
+}
+
 static void hv_vsm_vtl1_register_intercept(const struct hv_x64_register_intercept_message *m)
 {
 	const struct hv_vsm_vtl1_pins *pins = this_cpu_ptr(&hv_vsm_vtl1_pins);
 	bool restarting = hv_vsm_vtl1_restarting(&m->header);
 	bool long_mode = m->header.execution_state.efer_lma;
 	u64 value = m->access_info.low_part;
-	bool allowed = false, table = false;
+	bool allowed = false;
+	int table = -1;
+	union hv_register_value v;
 	u32 type = 0;
 	u64 addr = 0;
 
@@ -491,19 +536,19 @@ static void hv_vsm_vtl1_register_intercept(const struct hv_x64_register_intercep
 		break;
 	case HV_X64_REGISTER_GDTR:
 		type = HV_VSM_VIOLATION_GDTR;
-		table = true;
+		table = HV_VSM_PIN_GDTR;
 		break;
 	case HV_X64_REGISTER_IDTR:
 		type = HV_VSM_VIOLATION_IDTR;
-		table = true;
+		table = HV_VSM_PIN_IDTR;
 		break;
 	case HV_X64_REGISTER_LDTR:
 		type = HV_VSM_VIOLATION_LDTR;
-		table = true;
+		table = HV_VSM_PIN_LDTR;
 		break;
 	case HV_X64_REGISTER_TR:
 		type = HV_VSM_VIOLATION_TR;
-		table = true;
+		table = HV_VSM_PIN_TR;
 		break;
 	default:
 		/* Not something VTL1 asked for: refuse rather than guess. */
@@ -511,9 +556,16 @@ static void hv_vsm_vtl1_register_intercept(const struct hv_x64_register_intercep
 		return;
 	}
 
-	/* With the tables unpinned, VTL0 runs the instruction again. */
-	if (restarting && table)
+	if (table >= 0) {
+		/* With the tables unpinned, VTL0 runs the instruction again. */
+		if (restarting)
+			return;
+		if (!pins->locked ||
+		    !hv_vsm_vtl1_table_load_ok(pins, table, &m->access_info, &v) ||
+		    !hv_vsm_vtl1_allow_table(&m->header, m->register_name, &v))
+			hv_vsm_vtl1_deny(&m->header, type, addr, value);
 		return;
+	}
 	if (!allowed || !hv_vsm_vtl1_allow(&m->header, m->register_name, value))
 		hv_vsm_vtl1_deny(&m->header, type, addr, value);
 }
