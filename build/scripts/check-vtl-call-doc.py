@@ -20,7 +20,6 @@ RULES = {
     'HV_VSM_RULE_BOOT_ONLY': 'boot only',
     'HV_VSM_RULE_ONCE': 'once',
     'HV_VSM_RULE_THIS_CPU': 'this CPU',
-    'HV_VSM_RULE_RESTART': 'restart',
 }
 
 

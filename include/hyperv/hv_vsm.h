@@ -24,13 +24,11 @@
 /*
  * Rules of a VTL call, checked by VTL1 before the call's handler runs:
  * BOOT_ONLY, -EPERM after SIGNAL_END_OF_BOOT; ONCE, -EALREADY once it
- * succeeded; THIS_CPU, it acts on the calling virtual processor; RESTART,
- * not BOOT_ONLY for a virtual processor whose VTL0 restarted.
+ * succeeded; THIS_CPU, it acts on the calling virtual processor.
  */
 #define HV_VSM_RULE_BOOT_ONLY	BIT(0)
 #define HV_VSM_RULE_ONCE	BIT(1)
 #define HV_VSM_RULE_THIS_CPU	BIT(2)
-#define HV_VSM_RULE_RESTART	BIT(3)
 
 /* Arguments a VTL call can have: RSI, RDX and R8. */
 #define HV_VSM_VTL_CALL_MAX_ARGS	3
@@ -211,8 +209,9 @@ enum hv_vsm_module_mem {
  * @HV_VSM_VIOLATION_IDTR: load of IDTR
  * @HV_VSM_VIOLATION_LDTR: load of LDTR
  * @HV_VSM_VIOLATION_TR: load of TR
- * @HV_VSM_VIOLATION_RELOCK: a restarted VP was not locked again in time
- *                           and VTL1 restored its pinned registers
+ * @HV_VSM_VIOLATION_RELOCK: not used any more (a restarted VP that was not
+ *                           locked again in time); the number stays
+ *                           reserved
  */
 enum hv_vsm_violation_type {
 	HV_VSM_VIOLATION_LOST,

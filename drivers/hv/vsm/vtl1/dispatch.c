@@ -9,10 +9,8 @@
  *    an LVBS function this kernel does not serve, -EINVAL otherwise;
  * 2. an argument the call does not use must be 0, or -EINVAL;
  * 3. with the state lock held, which serialises every call: a boot-only
- *    call after SIGNAL_END_OF_BOOT fails with -EPERM, unless the call
- *    also serves a virtual processor whose VTL0 restarted and this is
- *    one; a call accepted only once fails with -EALREADY after it
- *    succeeded;
+ *    call after SIGNAL_END_OF_BOOT fails with -EPERM; a call accepted
+ *    only once fails with -EALREADY after it succeeded;
  * 4. the handler, which checks what its arguments point to.
  *
  * Every argument comes from VTL0 and is treated as hostile: see
@@ -95,8 +93,7 @@ long hv_vsm_vtl1_dispatch(const u64 *regs)
 	nr = call - hv_vsm_vtl_calls;
 
 	guard(mutex)(&hv_vsm_vtl1_state_lock);
-	if ((call->rules & HV_VSM_RULE_BOOT_ONLY) && hv_vsm_vtl1_end_of_boot &&
-	    !((call->rules & HV_VSM_RULE_RESTART) && hv_vsm_vtl1_cpu_restarting()))
+	if ((call->rules & HV_VSM_RULE_BOOT_ONLY) && hv_vsm_vtl1_end_of_boot)
 		return -EPERM;
 	if ((call->rules & HV_VSM_RULE_ONCE) && test_bit(nr, hv_vsm_vtl1_done))
 		return -EALREADY;

@@ -120,7 +120,6 @@ int hv_vsm_vtl1_module_sym_lookup(const char *name, u64 *value);
 long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3);
 int hv_vsm_vtl1_hypercall_locked(void);
 bool hv_vsm_vtl1_all_locked(void);
-bool hv_vsm_vtl1_cpu_restarting(void);
 void hv_vsm_vtl1_handle_intercept(const struct hv_message *msg);
 
 /* log.c */
