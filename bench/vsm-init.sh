@@ -87,7 +87,7 @@ def boot(rnd, mode):
     if os.path.exists(vtl1_log):
         os.unlink(vtl1_log)
     # The command line of build/scripts/boot.sh run by vsm-boot.sh.
-    cmd = [qemu, "-machine", "q35", "-accel", "tcg", "-cpu", "max,hv-vsm=on",
+    cmd = [qemu, "-machine", "q35,smm=off", "-accel", "tcg", "-cpu", "max,hv-vsm=on",
            "-smp", str(cpus), "-m", os.environ["MEM"],
            "-nographic", "-no-reboot", "-monitor", "none", "-serial", "stdio",
            "-kernel", kernel, "-initrd", initrd,

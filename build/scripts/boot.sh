@@ -4,6 +4,8 @@
 # Boot a kernel and initramfs under QEMU (TCG), serial console to stdout and
 # to a log file.  Fails if the guest does not reach "heki-init: done" within
 # the timeout, or if the kernel logged an oops, a warning or a panic.
+# The machine has no SMM: a Hyper-V partition has none, and under the VSM
+# emulator an SMI would take VTL0 out of long mode behind VTL1's back.
 #
 # Usage: boot.sh <log> <kernel> <initrd> <cmdline> [qemu options...]
 # Environment: QEMU (binary), SMP, MEM, TIMEOUT (seconds), QUIET=1 (log only)
@@ -15,7 +17,7 @@ shift 4
 qemu=${QEMU:-qemu-system-x86_64}
 
 mkdir -p "$(dirname "$log")"
-args=(-machine q35 -accel tcg -cpu "${CPU:-max}" -smp "${SMP:-2}" -m "${MEM:-4G}"
+args=(-machine q35,smm=off -accel tcg -cpu "${CPU:-max}" -smp "${SMP:-2}" -m "${MEM:-4G}"
       -nographic -no-reboot -monitor none -serial stdio
       -kernel "$kernel" -initrd "$initrd"
       -append "console=ttyS0 panic=-1 oops=panic $cmdline" "$@")

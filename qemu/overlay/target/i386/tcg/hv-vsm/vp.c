@@ -286,12 +286,16 @@ bool hv_vsm_init(X86CPU *cpu)
 {
     HvVsmVp *vp = cpu->hv_vsm;
 
-    if (!vp || !vp->vtl[1].enabled) {
-        return true;                    /* a plain reset */
+    if (!vp) {
+        return true;
     }
+    /* Denied to VTL 0 on every VP, with VTL 1 or not (strict reading). */
     if (vsm_part.vsm_config & HV_VSM_CFG_DENY_LOWER_STARTUP) {
         cpu_reset_interrupt(CPU(cpu), CPU_INTERRUPT_INIT);
         return false;
+    }
+    if (!vp->vtl[1].enabled) {
+        return true;                    /* a plain reset */
     }
     if (vp->active_vtl != 0) {
         vp->init_deferred = true;
@@ -325,6 +329,9 @@ bool hv_vsm_sipi(X86CPU *cpu)
 {
     HvVsmVp *vp = cpu->hv_vsm;
 
+    if (vp && (vsm_part.vsm_config & HV_VSM_CFG_DENY_LOWER_STARTUP)) {
+        return false;                   /* dropped, as INIT above */
+    }
     if (!vp || vp->active_vtl == 0) {
         return true;
     }
