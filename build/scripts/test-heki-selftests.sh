@@ -30,10 +30,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Attacks on the kernel itself; those on VTL1 and the backend need VSM.
 # (EFER.LMA, which the processor ignores, and the hypercall page, which
 # needs Hyper-V, are skipped without the emulator.)
-MIN_ATTACKS=21
+MIN_ATTACKS=23
 MIN_MUST_WORK=6
 # Those plus VTL1 memory, boot-only calls after the seal, malformed calls.
-MIN_VSM_ATTACKS=29
+MIN_VSM_ATTACKS=31
 # Around the hypervisor boundary: the six other pinned MSRs, EFER.LMA,
 # code outside System RAM and the hypercall page.
 MIN_BOUNDARY=9

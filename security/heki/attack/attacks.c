@@ -92,6 +92,7 @@ struct result {
 #define ATTACK_FLIP	BIT(3)	/* flip a clear bit too: must work */
 #define ATTACK_VA	BIT(4)	/* the input is a kernel virtual address */
 #define ATTACK_NO_NATIVE BIT(5)	/* no effect without a hypervisor: skipped */
+#define ATTACK_BASE	BIT(6)	/* reload_table(): another base, same limit */
 
 /*
  * @run gets the input written to the file for the ATTACK_PA and ATTACK_VA
@@ -571,8 +572,10 @@ enum { TABLE_GDT, TABLE_IDT, TABLE_LDT };
  * Descriptor table loads of a value other than the current one, which the
  * hypervisor side must refuse (it lets a CPU coming back online load the
  * pinned values again): the GDT and the IDT with a larger limit, which no
- * selector or vector reaches, the null LDT with another null selector (RPL
- * 3). Harmless if allowed, and the current value is loaded back at once.
+ * selector or vector reaches, or with ATTACK_BASE at another base with the
+ * same limit (another CPU's GDT, the direct mapping of the IDT), the null
+ * LDT with another null selector (RPL 3). Harmless if allowed, and the
+ * current value is loaded back at once.
  */
 static void reload_table(struct result *res, const struct attack *attack,
 			 u64 arg)
@@ -588,6 +591,18 @@ static void reload_table(struct result *res, const struct attack *attack,
 		native_store_gdt(&dtr);
 		other = dtr;
 		other.size += 8;
+		if (attack->flags & ATTACK_BASE) {
+			int cpu = cpumask_any_but(cpu_online_mask,
+						  smp_processor_id());
+
+			if (cpu >= nr_cpu_ids) {
+				local_irq_restore(flags);
+				skip(res, "no other CPU");
+				return;
+			}
+			other.size = dtr.size;
+			other.address = (unsigned long)get_cpu_gdt_ro(cpu);
+		}
 		trap = RAW_INSN("lgdt %[op]", "m", other);
 		if (trap == NO_TRAP)
 			RAW_INSN("lgdt %[op]", "m", dtr);
@@ -596,6 +611,16 @@ static void reload_table(struct result *res, const struct attack *attack,
 		store_idt(&dtr);
 		other = dtr;
 		other.size += 16;
+		if (attack->flags & ATTACK_BASE) {
+			other.size = dtr.size;
+			other.address = (unsigned long)
+				phys_to_virt(slow_virt_to_phys((void *)dtr.address));
+			if (other.address == dtr.address) {
+				local_irq_restore(flags);
+				skip(res, "the IDT has no other mapping");
+				return;
+			}
+		}
 		trap = RAW_INSN("lidt %[op]", "m", other);
 		if (trap == NO_TRAP)
 			RAW_INSN("lidt %[op]", "m", dtr);
@@ -833,6 +858,8 @@ static struct attack attacks[] = {
 #endif
 	{ "gdtr", reload_table, .reg = TABLE_GDT },
 	{ "idtr", reload_table, .reg = TABLE_IDT },
+	{ "gdtr_base", reload_table, .reg = TABLE_GDT, .flags = ATTACK_BASE },
+	{ "idtr_base", reload_table, .reg = TABLE_IDT, .flags = ATTACK_BASE },
 	{ "ldtr", reload_table, .reg = TABLE_LDT },
 	{ "tr", reload_tr },
 	{ "read_phys", access_phys, .flags = ATTACK_PA },

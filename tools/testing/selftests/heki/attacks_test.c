@@ -164,6 +164,14 @@ FIXTURE_VARIANT_ADD(attack, idtr) {
 	.file = "idtr", .violation = "idtr",
 };
 
+FIXTURE_VARIANT_ADD(attack, gdtr_base) {
+	.file = "gdtr_base", .violation = "gdtr",
+};
+
+FIXTURE_VARIANT_ADD(attack, idtr_base) {
+	.file = "idtr_base", .violation = "idtr",
+};
+
 FIXTURE_VARIANT_ADD(attack, ldtr) {
 	.file = "ldtr", .violation = "ldtr",
 };
