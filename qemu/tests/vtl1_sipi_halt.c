@@ -109,32 +109,6 @@ static void ipi_vp1(u32 lo)
 	apic_write(APIC_ICR_LO, lo | (1 << 14));
 }
 
-static void delay_ms(u64 ms)
-{
-	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
-	while (rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < ms * 10000)
-		cpu_relax();
-}
-
-/* real mode at VEC << 12: mov word [cs:0x100], MARK, then count in the
- * dword [cs:0x104] (spinning, as TCG wakes no HLT with IF=0 for an INIT) */
-static volatile u16 *put_sipi_code(u8 vec, u16 mark)
-{
-	u8 *p = (u8 *)((u64)vec << 12);
-	const u8 code[] = { 0x2e, 0xc7, 0x06, 0x00, 0x01, (u8)mark, (u8)(mark >> 8),
-			   0x66, 0x2e, 0xff, 0x06, 0x04, 0x01, 0xeb, 0xf8 };
-
-	memset(p, 0, 4096);
-	memcpy(p, code, sizeof(code));
-	return (volatile u16 *)(p + 0x100);
-}
-
-/* the counter of the real-mode code that stored mark M */
-static volatile u32 *sipi_count(volatile u16 *m)
-{
-	return (volatile u32 *)(m + 2);
-}
-
 static u32 ipis;	/* VTL1 IPIs sent to VP 1 */
 
 /* VTL1 IPIs to VP 1 until its VTL1 finds VTL0's RIP at WANT (up to 5 s):
@@ -152,14 +126,6 @@ static u32 ipi_until_rip(u64 want)
 			return 0;
 	} while (ap1_vtl0_rip != want && rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 50000000);
 	return n;
-}
-
-static bool wait_mark(volatile u16 *m, u16 want)
-{
-	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
-	while (*m != want && rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 50000000)
-		cpu_relax();
-	return *m == want;
 }
 
 void test_main(void)
@@ -182,7 +148,7 @@ void test_main(void)
 	       ap1_vtl0_rip_status == 0 && ap1_vtl0_rip == ap0_hlt_end,
 	       "VTL1 IPI to VP 1 runs its VTL1 during VTL0's HLT (VTL0 RIP 0x%lx, IPIs %u, entries %u, reason %u)",
 	       ap1_vtl0_rip, n, ap1_entries, ap1_reason);
-	delay_ms(20);
+	hv_delay_ms(20);
 	report(ap0_after_hlt == 0, "after the VTL return VP 1's VTL0 goes on halting (HLT with IF=0 not ended)");
 	if (!ap0_after_hlt)
 		ipi_vp1(0x400);		/* NMI, to VTL0 (none if awake: no handler) */
@@ -196,9 +162,9 @@ void test_main(void)
 	bool spinning = hv_wait_for(&ap1_spinning, 1);
 	report(spinning && ap1_entries == entries + 1, "VP 1 is in VTL1 (entries %u)", ap1_entries);
 	ipi_vp1(0x500);		/* INIT */
-	delay_ms(10);
+	hv_delay_ms(10);
 	ipi_vp1(0x600 | SIPI_VEC_A);
-	delay_ms(50);
+	hv_delay_ms(50);
 	report(ap1_after == 0 && *mark_a == 0 && ap0_phase == 2,
 	       "INIT and SIPI sent while VTL1 runs leave it running (VTL0 not started)");
 	ap1_release = 1;
@@ -206,7 +172,7 @@ void test_main(void)
 	report(after && ap1_cs == SEL_KCODE &&
 	       ap1_rsp > (u64)ap1_stack && ap1_rsp < (u64)ap1_stack + sizeof(ap1_stack),
 	       "VTL1 goes on with its code, CS and stack after the SIPI (cs 0x%lx)", ap1_cs);
-	report(wait_mark(mark_a, SIPI_MARK_A) && ap0_phase == 2,
+	report(hv_wait_mark(mark_a, SIPI_MARK_A) && ap0_phase == 2,
 	       "after the VTL return VP 1's VTL0 takes INIT, then starts at the SIPI vector 0x%x", SIPI_VEC_A);
 
 	/* 3. VTL0 waits for a SIPI after INIT; VTL1 interrupts come */
@@ -218,13 +184,13 @@ void test_main(void)
 	       ap1_vtl0_rip_status == 0 && ap1_vtl0_rip == 0xfff0,
 	       "VTL1 IPI runs VP 1's VTL1 while VTL0 waits for SIPI (VTL0 RIP 0x%lx, status 0x%lx)",
 	       ap1_vtl0_rip, ap1_vtl0_rip_status);
-	delay_ms(20);
+	hv_delay_ms(20);
 	vtl1_run(vtl1_ipi_vp1, 0);
 	bool ran = hv_wait_for(&ap1_irqs, ++ipis);
 	report(ran && ap1_vtl0_rip_status == 0 && ap1_vtl0_rip == 0xfff0 && *mark_b == 0,
 	       "after the VTL return VTL0 went on waiting for SIPI (RIP 0x%lx at the next VTL1 interrupt)",
 	       ap1_vtl0_rip);
 	ipi_vp1(0x600 | SIPI_VEC_B);
-	report(wait_mark(mark_b, SIPI_MARK_B), "the SIPI then starts VTL0 at vector 0x%x", SIPI_VEC_B);
+	report(hv_wait_mark(mark_b, SIPI_MARK_B), "the SIPI then starts VTL0 at vector 0x%x", SIPI_VEC_B);
 	report_eq(vsm_mbox.entries, 2 + ipis, "VP 0's VTL1 was entered only by VP 0's calls");
 }

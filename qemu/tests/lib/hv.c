@@ -56,6 +56,33 @@ bool hv_wait_for(volatile u32 *v, u32 want)
 	return *v == want;
 }
 
+void hv_delay_ms(u64 ms)
+{
+	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
+	while (rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < ms * 10000)
+		cpu_relax();
+}
+
+bool hv_wait_mark(volatile u16 *m, u16 want)
+{
+	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);
+	while (*m != want && rdmsr(HV_MSR_TIME_REF_COUNT) - t0 < 50000000)
+		cpu_relax();
+	return *m == want;
+}
+
+/* mov word [cs:0x100], MARK; then inc dword [cs:0x104] in a loop */
+volatile u16 *put_sipi_code(u8 vec, u16 mark)
+{
+	u8 *p = (u8 *)((u64)vec << 12);
+	const u8 code[] = { 0x2e, 0xc7, 0x06, 0x00, 0x01, (u8)mark, (u8)(mark >> 8),
+			   0x66, 0x2e, 0xff, 0x06, 0x04, 0x01, 0xeb, 0xf8 };
+
+	memset(p, 0, 4096);
+	memcpy(p, code, sizeof(code));
+	return (volatile u16 *)(p + 0x100);
+}
+
 bool hv_wait_stopped(volatile u32 *v)
 {
 	u64 t0 = rdmsr(HV_MSR_TIME_REF_COUNT);

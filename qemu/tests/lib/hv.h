@@ -120,6 +120,17 @@ bool hv_wait_for(volatile u32 *v, u32 want);
  * looks the same, so follow it with a check that does not depend on time
  * (e.g. hv_start_vp_wait) */
 bool hv_wait_stopped(volatile u32 *v);
+/* busy-wait MS milliseconds (TIME_REF_COUNT) */
+void hv_delay_ms(u64 ms);
+/* wait up to 5 s for *M == WANT; true when it got there */
+bool hv_wait_mark(volatile u16 *m, u16 want);
+/* real-mode code for startup IPIs at VEC << 12 (VEC < 0x100, below the
+ * image): stores MARK in the word at [cs:0x100], then counts in the dword
+ * at [cs:0x104] (spinning: TCG wakes no HLT with IF=0 for an INIT).
+ * Returns the address of the mark, zeroed */
+volatile u16 *put_sipi_code(u8 vec, u16 mark);
+/* the counter of the code that stores mark M */
+static inline volatile u32 *sipi_count(volatile u16 *m) { return (volatile u32 *)(m + 2); }
 static inline u64 gpa_of(const void *p) { return (u64)p; }	/* identity map */
 
 u64 hv_get_reg(u32 vp, u8 vtl, u32 name, struct hv_u128 *v);	/* returns status */
