@@ -206,19 +206,18 @@ long hv_vsm_vtl1_lock_regs(u64 a1, u64 a2, u64 a3)
  * than run again for ever.
  */
 static bool hv_vsm_vtl1_allow(const struct hv_x64_intercept_message_header *hdr,
-			      u32 reg, u64 value)
+			      u32 reg, const union hv_register_value *v)
 {
 	const u32 names[] = { reg, HV_X64_REGISTER_RIP };
 	const union hv_register_value values[] = {
-		{ .reg64 = value },
-		{ .reg64 = hdr->rip + hdr->instruction_length },
+		*v, { .reg64 = hdr->rip + hdr->instruction_length },
 	};
 
 	if (!hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(names), names,
 				values))
 		return true;
 	pr_warn_ratelimited("VP%u: hypervisor refused an allowed write of %#llx\n",
-			    hdr->vp_index, value);
+			    hdr->vp_index, v->reg64);
 	return false;
 }
 
@@ -270,19 +269,6 @@ static bool hv_vsm_vtl1_table_load_ok(const struct hv_vsm_vtl1_pins *pins,
 	return (u16)req->low_part == p->segment.selector;
 }
 
-/* Apply a table load VTL0 was allowed to make and step over its instruction. */
-static bool hv_vsm_vtl1_allow_table(const struct hv_x64_intercept_message_header *hdr,
-				    u32 reg, const union hv_register_value *v)
-{
-	const u32 names[] = { reg, HV_X64_REGISTER_RIP };
-	const union hv_register_value values[] = {
-		*v, { .reg64 = hdr->rip + hdr->instruction_length },
-	};
-
-	return !hv_vsm_set_vp_regs(HV_VSM_INPUT_VTL0, ARRAY_SIZE(names), names,
-				   values);
-}
-
 static void hv_vsm_vtl1_register_intercept(const struct hv_x64_register_intercept_message *m)
 {
 	const struct hv_vsm_vtl1_pins *pins = this_cpu_ptr(&hv_vsm_vtl1_pins);
@@ -329,11 +315,12 @@ static void hv_vsm_vtl1_register_intercept(const struct hv_x64_register_intercep
 	if (table >= 0) {
 		if (!locked ||
 		    !hv_vsm_vtl1_table_load_ok(pins, table, &m->access_info, &v) ||
-		    !hv_vsm_vtl1_allow_table(&m->header, m->register_name, &v))
+		    !hv_vsm_vtl1_allow(&m->header, m->register_name, &v))
 			hv_vsm_vtl1_deny(&m->header, type, addr, value);
 		return;
 	}
-	if (!allowed || !hv_vsm_vtl1_allow(&m->header, m->register_name, value))
+	v = (union hv_register_value){ .reg64 = value };
+	if (!allowed || !hv_vsm_vtl1_allow(&m->header, m->register_name, &v))
 		hv_vsm_vtl1_deny(&m->header, type, addr, value);
 }
 
@@ -342,6 +329,7 @@ static void hv_vsm_vtl1_msr_intercept(const struct hv_x64_msr_intercept_message 
 	const struct hv_vsm_vtl1_pins *pins = this_cpu_ptr(&hv_vsm_vtl1_pins);
 	bool locked = pins->locked && m->header.execution_state.efer_lma;
 	u64 value = (m->rdx << 32) | lower_32_bits(m->rax);
+	const union hv_register_value v = { .reg64 = value };
 	unsigned int i;
 
 	if (m->header.intercept_access_type != HV_INTERCEPT_ACCESS_WRITE)
@@ -352,7 +340,7 @@ static void hv_vsm_vtl1_msr_intercept(const struct hv_x64_msr_intercept_message 
 		if (p->msr != m->msr_number)
 			continue;
 		if (!locked || !hv_vsm_vtl1_msr_pinned(pins, i, value) ||
-		    !hv_vsm_vtl1_allow(&m->header, p->reg, value))
+		    !hv_vsm_vtl1_allow(&m->header, p->reg, &v))
 			hv_vsm_vtl1_deny(&m->header, HV_VSM_VIOLATION_MSR,
 					 m->msr_number, value);
 		return;
