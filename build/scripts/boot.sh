@@ -6,6 +6,9 @@
 # the timeout, or if the kernel logged an oops, a warning or a panic.
 # The machine has no SMM: a Hyper-V partition has none, and under the VSM
 # emulator an SMI would take VTL0 out of long mode behind VTL1's back.
+# i8042.noaux: the PS/2 mouse probe finishes asynchronously, after init
+# has started, and its console line could land inside a line the checks
+# look for.
 #
 # Usage: boot.sh <log> <kernel> <initrd> <cmdline> [qemu options...]
 # Environment: QEMU (binary), SMP, MEM, TIMEOUT (seconds), QUIET=1 (log only)
@@ -20,7 +23,7 @@ mkdir -p "$(dirname "$log")"
 args=(-machine q35,smm=off -accel tcg -cpu "${CPU:-max}" -smp "${SMP:-2}" -m "${MEM:-4G}"
       -nographic -no-reboot -monitor none -serial stdio
       -kernel "$kernel" -initrd "$initrd"
-      -append "console=ttyS0 panic=-1 oops=panic $cmdline" "$@")
+      -append "console=ttyS0 panic=-1 oops=panic i8042.noaux $cmdline" "$@")
 if [ "${QUIET:-0}" = 1 ]; then
 	timeout "${TIMEOUT:-300}" "$qemu" "${args[@]}" > "$log" 2>&1 < /dev/null
 	rc=$?

@@ -14,6 +14,9 @@
 # upstream's Hyper-V guest code, to which the series only adds the
 # read-only direct map alias of the hypercall page.
 #
+# i8042.noaux keeps the PS/2 mouse probe, which finishes after init has
+# started, from printing into the middle of init's lines.
+#
 # Usage: qemu-linux-check.sh <bzImage> <initrd>
 # Environment: OUT, QEMU_LINUX_TIMEOUT (seconds, default 300).
 
@@ -39,7 +42,7 @@ set +e
 timeout "$timeout" "$qemu" -accel tcg -cpu max,hv-vsm=on -smp "$cpus" \
 	-m 512M -nographic -nodefaults -serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 loglevel=7 hv_vsm=off" \
+	-append "console=ttyS0 panic=-1 loglevel=7 i8042.noaux hv_vsm=off" \
 	-trace "hv_vsm_msr" -D "$trace" > "$log" 2>&1 < /dev/null
 rc=$?
 set -e
