@@ -164,6 +164,21 @@ struct heki_violation {
 	u64 count;
 };
 
+/* The longest change of kernel text heki_text_poke() takes. */
+#define HEKI_TEXT_POKE_MAX	7
+
+/**
+ * struct heki_text_poke - One change of kernel text
+ * @addr: First byte to write.
+ * @len: Number of bytes, 1 to %HEKI_TEXT_POKE_MAX.
+ * @text: The bytes.
+ */
+struct heki_text_poke {
+	void *addr;
+	unsigned int len;
+	u8 text[HEKI_TEXT_POKE_MAX];
+};
+
 /**
  * struct heki_hypervisor - Operations of a hypervisor backend
  * @name: Name shown in securityfs.
@@ -193,6 +208,12 @@ struct heki_violation {
  *                    can be freed and its ro_after_init data read-only.
  * @unload_module: The module is going away: no page of it may stay
  *                 executable, all become writable again for reuse.
+ * @patch_text: Write @n changes of the kernel text, sorted by address and
+ *              disjoint, which the kernel can no longer write itself once
+ *              its memory is protected: each change is written whole
+ *              before any CPU runs it. The hypervisor side only writes
+ *              changes the sealed kernel declared (jump label sites), all
+ *              or none. Called with text_mutex held.
  *
  * Every operation may be NULL; the core then reports -EOPNOTSUPP for it.
  * Operations return 0 or a negative errno. The ranges of a request belong
@@ -213,6 +234,7 @@ struct heki_hypervisor {
 			       unsigned long nranges, u64 *token);
 	int (*free_module_init)(u64 token);
 	int (*unload_module)(u64 token);
+	int (*patch_text)(const struct heki_text_poke *pokes, unsigned int n);
 };
 
 /**
@@ -248,6 +270,8 @@ int heki_validate_module(const char *name, const void *image, size_t len,
 			 unsigned int nregions, u64 *token);
 int heki_free_module_init(const char *name, u64 token);
 int heki_unload_module(const char *name, u64 token);
+bool heki_text_patched(void);
+int heki_text_poke(const struct heki_text_poke *pokes, unsigned int n);
 
 #else /* !CONFIG_HEKI */
 
@@ -278,6 +302,17 @@ static inline int heki_keep_kdata(enum heki_kdata_type type,
 				  const void *data, size_t size)
 {
 	return 0;
+}
+
+static inline bool heki_text_patched(void)
+{
+	return false;
+}
+
+static inline int heki_text_poke(const struct heki_text_poke *pokes,
+				 unsigned int n)
+{
+	return -EOPNOTSUPP;
 }
 
 static inline bool heki_validates_modules(void)

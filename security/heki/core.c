@@ -366,6 +366,8 @@ void heki_core_snapshot(struct heki_core *core, struct heki_snapshot *snap)
 	snap->refused = core->refused;
 	snap->seal = core->seal;
 	snap->modules = core->modules;
+	snap->text_by_backend = core->text_by_backend;
+	snap->text = core->text;
 	cpumask_copy(&snap->pinned, &core->pinned);
 	spin_unlock_irq(&core->lock);
 }

@@ -188,6 +188,12 @@ struct heki_module_stats {
  *        zeroed to a page boundary, or NULL.
  * @size: Per type, the bytes kept.
  */
+struct heki_text_stats {
+	unsigned long batches;
+	unsigned long changes;
+	unsigned long refused;
+};
+
 struct heki_kept_kdata {
 	struct mutex lock;	/* see above */
 	bool sent;
@@ -214,6 +220,9 @@ struct heki_kept_kdata {
  * @seal: Backend calls made to seal the kernel.
  * @pinned: CPUs whose last lock_regs call succeeded.
  * @modules: Modules handled after the end of boot.
+ * @text_by_backend: Kernel text is protected: the backend writes it
+ *                   (set with text_mutex held).
+ * @text: Kernel text changes handed to the backend.
  * @kdata: Kernel data kept for the backend (not under @lock).
  */
 struct heki_core {
@@ -232,6 +241,8 @@ struct heki_core {
 	struct heki_seal_stats seal;
 	struct cpumask pinned;
 	struct heki_module_stats modules;
+	bool text_by_backend;
+	struct heki_text_stats text;
 	struct heki_kept_kdata kdata;
 };
 
@@ -250,6 +261,8 @@ struct heki_core {
  * @seal: Backend calls made to seal the kernel.
  * @pinned: CPUs whose last lock_regs call succeeded.
  * @modules: Modules handled after the end of boot.
+ * @text_by_backend: The backend writes kernel text.
+ * @text: Kernel text changes handed to the backend.
  */
 struct heki_snapshot {
 	enum heki_state state;
@@ -264,6 +277,8 @@ struct heki_snapshot {
 	struct heki_seal_stats seal;
 	struct cpumask pinned;
 	struct heki_module_stats modules;
+	bool text_by_backend;
+	struct heki_text_stats text;
 };
 
 /**
@@ -310,6 +325,11 @@ int heki_core_validate_module(struct heki_core *core, const char *name,
 			      unsigned int nregions, u64 *token);
 int heki_core_module_op(struct heki_core *core, const char *name, u64 token,
 			bool unload);
+
+/* text.c: kernel text changes after the end of boot */
+void heki_core_text_by_backend(struct heki_core *core);
+int heki_core_text_poke(struct heki_core *core,
+			const struct heki_text_poke *pokes, unsigned int n);
 
 /* mm.c: the counters follow the kernel mappings */
 int heki_core_start_tracking(struct heki_core *core);

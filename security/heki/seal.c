@@ -13,6 +13,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/export.h>
 #include <linux/ioport.h>
+#include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
@@ -461,7 +462,8 @@ EXPORT_SYMBOL_IF_KUNIT(heki_core_send_kdata);
  * writable and executable, and freezes the permissions of the kernel text,
  * read-only data and read-only-after-init data. With a backend, then pins
  * the control registers of every CPU (and of CPUs that come online later),
- * sends the permission map and the kernel data, and signals the end of
+ * sends the permission map and the kernel data, from when on kernel text
+ * changes go to the backend (heki_text_poke()), and signals the end of
  * boot. Each failure is logged with its error code; the backend calls made
  * are counted and shown in securityfs (``heki/seal``).
  *
@@ -471,7 +473,7 @@ void heki_late_init(void)
 {
 	struct heki_core *core = &heki_core;
 	struct heki_seal_stats seal;
-	bool complete = true;
+	bool complete = true, protected;
 	int ret;
 
 	if (core->state == HEKI_STATE_DISABLED) {
@@ -498,7 +500,14 @@ void heki_late_init(void)
 		pr_err("lock_regs failed: %d\n", ret);
 		complete = false;
 	}
+	/*
+	 * No text change may be half way when the text becomes immutable,
+	 * nor made before the backend got the kernel data that says which
+	 * changes it may make.
+	 */
+	mutex_lock(&text_mutex);
 	ret = heki_core_protect(core);
+	protected = !ret;
 	if (ret) {
 		pr_err("protect_memory failed: %d\n", ret);
 		complete = false;
@@ -508,6 +517,9 @@ void heki_late_init(void)
 		pr_err("load_kdata failed: %d\n", ret);
 		complete = false;
 	}
+	if (protected)
+		heki_core_text_by_backend(core);
+	mutex_unlock(&text_mutex);
 	/* Even so: the boot-only operations must be closed to the kernel. */
 	ret = heki_core_finish_boot(core, complete);
 	if (ret) {

@@ -141,6 +141,21 @@ static int modules_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(modules);
 
+static int text_show(struct seq_file *m, void *v)
+{
+	struct heki_snapshot *snap = snapshot();
+
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(m, "by_backend %d\n", snap->text_by_backend);
+	seq_printf(m, "batches %lu\n", snap->text.batches);
+	seq_printf(m, "changes %lu\n", snap->text.changes);
+	seq_printf(m, "refused %lu\n", snap->text.refused);
+	kfree(snap);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(text);
+
 static int pinned_show(struct seq_file *m, void *v)
 {
 	struct heki_snapshot *snap = snapshot();
@@ -208,6 +223,7 @@ static const struct {
 	{ "violations", &violations_fops },
 	{ "seal", &seal_fops },
 	{ "modules", &modules_fops },
+	{ "text", &text_fops },
 	{ "pinned", &pinned_fops },
 };
 
