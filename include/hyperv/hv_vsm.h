@@ -144,8 +144,18 @@ enum hv_vsm_kdata_type {
  * @ksymtab_end: its end
  * @percpu_modules: first per-CPU address VTL0 gives module per-CPU data
  * @percpu_modules_end: end of that area
+ * @text: VTL0 virtual address of the first byte of kernel text (_text)
+ * @text_end: its end (_etext)
+ * @text_pa: physical address of @text; the text is physically contiguous
+ * @jump_table: VTL0 virtual address of the first jump table entry
+ * @jump_table_end: its end
+ * @ro_after_init: VTL0 virtual address of its read-only-after-init data
+ * @ro_after_init_end: its end; the sites of static keys in there are
+ *                     never changed
  *
- * The table, and the names it points to, must lie in KERNEL_DATA.
+ * The export table, the names it points to, and the jump table (in
+ * read-only-after-init data, itself in .rodata on x86-64) must lie in
+ * KERNEL_DATA.
  */
 struct hv_vsm_kernel_info {
 	u64 rodata;
@@ -153,7 +163,48 @@ struct hv_vsm_kernel_info {
 	u64 ksymtab_end;
 	u64 percpu_modules;
 	u64 percpu_modules_end;
+	u64 text;
+	u64 text_end;
+	u64 text_pa;
+	u64 jump_table;
+	u64 jump_table_end;
+	u64 ro_after_init;
+	u64 ro_after_init_end;
 } __packed;
+
+/**
+ * struct hv_vsm_jump_entry - An entry of VTL0's jump table
+ * @code: offset from this field to the jump label site
+ * @target: offset from this field to the code the site jumps to
+ * @key: offset from this field to the static key; bit 0 is the branch's
+ *       default, bit 1 marks a site in init text
+ *
+ * The layout of x86-64's struct jump_entry (relative references).
+ */
+struct hv_vsm_jump_entry {
+	s32 code;
+	s32 target;
+	s64 key;
+} __packed;
+
+/**
+ * struct hv_vsm_text_patch - One change of PATCH_TEXT
+ * @va: VTL0 virtual address of the first byte to write
+ * @len: number of bytes, 1 to %HV_VSM_TEXT_PATCH_MAX
+ * @bytes: the bytes; those past @len must be 0
+ *
+ * VTL1 writes @bytes only if they are the instruction the kernel itself
+ * would write at @va: see Documentation/virt/hyperv/vsm.rst.
+ */
+struct hv_vsm_text_patch {
+	u64 va;
+	u8 len;
+	u8 bytes[7];
+} __packed;
+
+#define HV_VSM_TEXT_PATCH_MAX		7
+#define HV_VSM_TEXT_PATCHES_PER_PAGE \
+	(HV_VSM_PAGE_SIZE / sizeof(struct hv_vsm_text_patch))
 
 /**
  * enum hv_vsm_module_mem - What a VALIDATE_MODULE range holds
@@ -283,9 +334,16 @@ static_assert(offsetof(struct hv_vsm_violation, rip) == 8);
 static_assert(offsetof(struct hv_vsm_violation, addr) == 16);
 static_assert(offsetof(struct hv_vsm_violation, value) == 24);
 static_assert(offsetof(struct hv_vsm_violation, count) == 32);
-static_assert(sizeof(struct hv_vsm_kernel_info) == 40);
+static_assert(sizeof(struct hv_vsm_kernel_info) == 96);
 static_assert(offsetof(struct hv_vsm_kernel_info, ksymtab_end) == 16);
 static_assert(offsetof(struct hv_vsm_kernel_info, percpu_modules_end) == 32);
+static_assert(offsetof(struct hv_vsm_kernel_info, text_pa) == 56);
+static_assert(offsetof(struct hv_vsm_kernel_info, jump_table_end) == 72);
+static_assert(offsetof(struct hv_vsm_kernel_info, ro_after_init_end) == 88);
+static_assert(sizeof(struct hv_vsm_jump_entry) == 16);
+static_assert(sizeof(struct hv_vsm_text_patch) == 16);
+static_assert(offsetof(struct hv_vsm_text_patch, bytes) == 9);
+static_assert(HV_VSM_TEXT_PATCHES_PER_PAGE == 256);
 static_assert(HV_VSM_VIOLATIONS_PER_PAGE == 102);
 
 #endif /* _HYPERV_HV_VSM_H */

@@ -32,5 +32,6 @@ HV_VSM_VTL_CALL(VALIDATE_MODULE, validate_module, 0x1ffe6, 2, 0)
 HV_VSM_VTL_CALL(FREE_MODULE_INIT, free_module_init, 0x1ffe7, 1, 0)
 HV_VSM_VTL_CALL(UNLOAD_MODULE, unload_module, 0x1ffe8, 1, 0)
 HV_VSM_VTL_CALL(READ_VIOLATIONS, read_violations, 0x1fff8, 2, 0)
+HV_VSM_VTL_CALL(PATCH_TEXT, patch_text, 0x1fff9, 2, 0)
 
 #undef HV_VSM_VTL_CALL

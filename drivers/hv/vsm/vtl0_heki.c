@@ -15,7 +15,10 @@
 #include <linux/heki.h>
 #include <linux/init.h>
 #include <linux/io.h>
+#include <linux/jump_label.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/memory.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -200,7 +203,8 @@ static int hv_vsm_vtl0_protect_memory(const struct heki_range *ranges,
 
 /*
  * HEKI's kernel data, translated, plus a page telling VTL1 where the export
- * tables are in the kernel's read-only data.
+ * tables and the jump table are in the kernel's read-only data, and where
+ * the kernel text is.
  */
 static int hv_vsm_vtl0_load_kdata(const struct heki_range *ranges,
 				  unsigned long nranges)
@@ -229,6 +233,15 @@ static int hv_vsm_vtl0_load_kdata(const struct heki_range *ranges,
 	/* The first chunk's reserved area follows the static per-CPU data. */
 	info->percpu_modules = (unsigned long)__per_cpu_end;
 	info->percpu_modules_end = info->percpu_modules + PERCPU_MODULE_RESERVE;
+	info->text = (unsigned long)_text;
+	info->text_end = (unsigned long)_etext;
+	info->text_pa = __pa_symbol(_text);
+	info->ro_after_init = (unsigned long)__start_ro_after_init;
+	info->ro_after_init_end = (unsigned long)__end_ro_after_init;
+#ifdef CONFIG_JUMP_LABEL
+	info->jump_table = (unsigned long)__start___jump_table;
+	info->jump_table_end = (unsigned long)__stop___jump_table;
+#endif
 	all[nranges].va = (unsigned long)info;
 	all[nranges].pa = virt_to_phys(info);
 	all[nranges].epa = all[nranges].pa + PAGE_SIZE;
@@ -265,6 +278,39 @@ static int hv_vsm_vtl0_free_module_init(u64 token)
 static int hv_vsm_vtl0_unload_module(u64 token)
 {
 	return hv_vsm_vtl0_call(HV_VSM_NR_UNLOAD_MODULE, token, 0, 0);
+}
+
+/* One page of PATCH_TEXT changes, used with text_mutex held. */
+static struct hv_vsm_text_patch *hv_vsm_vtl0_text_page;
+
+/*
+ * PATCH_TEXT, a page of changes at a time; each page is all or nothing,
+ * and the kernel's batches fit in one.
+ */
+static int hv_vsm_vtl0_patch_text(const struct heki_text_poke *pokes,
+				  unsigned int n)
+{
+	struct hv_vsm_text_patch *p = hv_vsm_vtl0_text_page;
+	unsigned int i, chunk;
+	long ret = 0;
+
+	lockdep_assert_held(&text_mutex);
+	if (!p)
+		return -ENOMEM;
+	for (; n && !ret; n -= chunk, pokes += chunk) {
+		chunk = min_t(unsigned int, n, HV_VSM_TEXT_PATCHES_PER_PAGE);
+		memset(p, 0, HV_VSM_PAGE_SIZE);
+		for (i = 0; i < chunk; i++) {
+			if (pokes[i].len > HV_VSM_TEXT_PATCH_MAX)
+				return -EINVAL;
+			p[i].va = (unsigned long)pokes[i].addr;
+			p[i].len = pokes[i].len;
+			memcpy(p[i].bytes, pokes[i].text, pokes[i].len);
+		}
+		ret = hv_vsm_vtl0_call(HV_VSM_NR_PATCH_TEXT, virt_to_phys(p),
+				       chunk, 0);
+	}
+	return ret;
 }
 
 static int hv_vsm_vtl0_finish_boot(void)
@@ -453,6 +499,7 @@ static struct heki_hypervisor hv_vsm_vtl0_heki = {
 	.validate_module = hv_vsm_vtl0_validate_module,
 	.free_module_init = hv_vsm_vtl0_free_module_init,
 	.unload_module = hv_vsm_vtl0_unload_module,
+	.patch_text = hv_vsm_vtl0_patch_text,
 	.finish_boot = hv_vsm_vtl0_finish_boot,
 	.read_violations = hv_vsm_vtl0_read_violations,
 };
@@ -469,6 +516,7 @@ int __init hv_vsm_vtl0_heki_register(void)
 	int ret;
 
 	hv_vsm_vtl0_describe_pins();
+	hv_vsm_vtl0_text_page = (void *)get_zeroed_page(GFP_KERNEL);
 	ret = heki_register_hypervisor(&hv_vsm_vtl0_heki);
 	if (ret)
 		pr_warn("HEKI did not take the VSM backend: %d\n", ret);

@@ -58,6 +58,7 @@ static long hv_vsm_vtl1_signal_end_of_boot(u64 a1, u64 a2, u64 a3)
 	ret = hv_vsm_vtl1_seal_protections();
 	if (ret)
 		return ret;
+	hv_vsm_vtl1_text_seal();
 	hv_vsm_vtl1_end_of_boot = true;
 	pr_info("end of boot: VTL0 protections sealed\n");
 	return 0;

@@ -512,13 +512,21 @@ static int hv_vsm_vtl1_use_kdata(const struct hv_vsm_vtl1_kdata *kdata)
 			return -EINVAL;
 		ret = hv_vsm_vtl1_ksyms_init(info->data, rodata->data,
 					     rodata->size);
-		if (ret)
+		if (!ret)
+			ret = hv_vsm_vtl1_text_init(info->data, rodata->data,
+						    rodata->size);
+		if (ret) {
+			hv_vsm_vtl1_ksyms_init(NULL, NULL, 0);
+			hv_vsm_vtl1_text_init(NULL, NULL, 0);
 			return ret;
+		}
 	}
 	ret = hv_vsm_vtl1_keys_load(certs->data, certs->size, revoked->data,
 				    revoked->size, hashes->data, hashes->size);
-	if (ret)
+	if (ret) {
 		hv_vsm_vtl1_ksyms_init(NULL, NULL, 0);
+		hv_vsm_vtl1_text_init(NULL, NULL, 0);
+	}
 	return ret;
 }
 
@@ -532,15 +540,18 @@ static int hv_vsm_vtl1_use_kdata(const struct hv_vsm_vtl1_kdata *kdata)
  * into VTL1, where it stays for the checks that need it, and sets up module
  * validation with it: VTL0's export tables, found through the kernel
  * information in the read-only data, a keyring of VTL0's certificates, and
- * VTL0's revoked keys and blacklisted hashes. The dispatcher accepts it
- * once.
+ * VTL0's revoked keys and blacklisted hashes. The kernel information also
+ * gives the kernel text and the jump table, whose sites PATCH_TEXT may
+ * change (text.c). The dispatcher accepts it once.
  *
  * Context: the VTL call dispatcher, state lock held.
  * Return: 0, -E2BIG if the data exceeds HV_VSM_KDATA_MAX_SIZE, -EINVAL for
- * kernel information without read-only data or the reverse, or export
- * tables outside it, the errno of hv_vsm_vtl1_keys_load(), or the errno of
- * the first invalid part of the request; nothing is kept on error but
- * hashes and revoked keys hv_vsm_vtl1_keys_load() added before failing.
+ * kernel information without read-only data or the reverse, export or
+ * jump tables outside the read-only data, a kernel text the information
+ * does not describe, the errno
+ * of hv_vsm_vtl1_keys_load(), or the errno of the first invalid part of
+ * the request; nothing is kept on error but hashes and revoked keys
+ * hv_vsm_vtl1_keys_load() added before failing.
  */
 long hv_vsm_vtl1_load_kdata(u64 head_pa, u64 nranges, u64 unused)
 {

@@ -361,8 +361,12 @@ static void hv_vsm_vtl1_gpa_intercept(const struct hv_x64_memory_intercept_messa
 		break;
 	default:
 		type = HV_VSM_VIOLATION_MEM_EXEC;
-		/* Another CPU is making VTL0's RAM executable: run it again. */
-		if (hv_vsm_vtl1_arming(m->guest_physical_address))
+		/*
+		 * Another CPU is making VTL0's RAM executable, or writing
+		 * kernel text: run the instruction again.
+		 */
+		if (hv_vsm_vtl1_arming(m->guest_physical_address) ||
+		    hv_vsm_vtl1_text_retry(m->guest_physical_address))
 			return;
 		break;
 	}

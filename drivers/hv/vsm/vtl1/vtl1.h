@@ -122,6 +122,13 @@ int hv_vsm_vtl1_hypercall_locked(void);
 bool hv_vsm_vtl1_all_locked(void);
 void hv_vsm_vtl1_handle_intercept(const struct hv_message *msg);
 
+/* text.c */
+int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
+			  const void *rodata, size_t size);
+void hv_vsm_vtl1_text_seal(void);
+bool hv_vsm_vtl1_text_retry(u64 pa);
+long hv_vsm_vtl1_patch_text(u64 list_pa, u64 count, u64 unused);
+
 /* log.c */
 void hv_vsm_vtl1_log_violation(u32 type, u32 vp, u64 rip, u64 addr, u64 value);
 long hv_vsm_vtl1_read_violations(u64 buf_pa, u64 max, u64 unused);
