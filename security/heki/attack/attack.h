@@ -46,4 +46,11 @@ static inline int peek_byte(const u8 *src, u8 *val)
 	return trap;
 }
 
+struct dentry;
+
+/* text_patch.c */
+int heki_test_patch_int3(bool *changed);
+int heki_test_patch_jump(bool *changed);
+void heki_test_text_init(struct dentry *dir);
+
 #endif /* _SECURITY_HEKI_ATTACK_H */

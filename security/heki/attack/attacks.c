@@ -294,6 +294,27 @@ static void write_ro_after_init(struct result *res, const struct attack *attack,
 		fail(res, -EIO);
 }
 
+/*
+ * Kernel text changed through the kernel's own patching code with a change
+ * the kernel never declared (text_patch.c): after the seal the hypervisor
+ * side refuses it, no exception, the text unchanged.
+ */
+static void patch_text(struct result *res, const struct attack *attack,
+		       u64 arg)
+{
+	bool changed;
+	int ret;
+
+	ret = attack->bits ? heki_test_patch_jump(&changed) :
+			     heki_test_patch_int3(&changed);
+	if (ret == -ENOENT) {
+		skip(res, "no jump label site");
+		return;
+	}
+	res->cpu = raw_smp_processor_id();
+	res->outcome = changed ? OUTCOME_SUCCEEDED : OUTCOME_IGNORED;
+}
+
 /* Address of the page the exec attack runs, while it runs. */
 static unsigned long exec_page;
 static int exec_trap;
@@ -869,6 +890,8 @@ static struct attack attacks[] = {
 	{ "protect_memory", boot_only_call },
 	{ "load_kdata", boot_only_call, .flags = ATTACK_KDATA },
 	{ "recovery", check_recovery },
+	{ "patch_int3", patch_text },
+	{ "patch_jump", patch_text, .bits = 1 },
 	/* Changes that must work: CR4 bits that are not pinned. */
 	{ "cr4_tsd", CR_ATTACK(4, X86_CR4_TSD, ATTACK_FLIP) },
 	{ "cr4_pce", CR_ATTACK(4, X86_CR4_PCE, ATTACK_FLIP) },
@@ -1095,6 +1118,7 @@ static int __init heki_test_init(void)
 	for (i = 0; i < ARRAY_SIZE(attacks); i++)
 		debugfs_create_file(attacks[i].name, 0600, dir, &attacks[i],
 				    &attack_fops);
+	heki_test_text_init(dir);
 	debugfs_create_file(release_attack.name, 0600, dir, &release_attack,
 			    &release_fops);
 	pr_warn("attack test interface in debugfs, for testing only\n");

@@ -18,12 +18,21 @@
  * itself); makes every call of the table with each argument it does not
  * use set in turn, which must fail with -EINVAL; and asks VTL1 to write
  * its violation log into kernel read-only data, which must be refused with
- * -EACCES; and starts another CPU's virtual processor, which the
- * hypervisor must deny (-EACCES).
+ * -EACCES; starts another CPU's virtual processor, which the hypervisor
+ * must deny (-EACCES); and asks VTL1 to write kernel text (PATCH_TEXT):
+ * the jump label site of a test key switched to its jump and back must be
+ * written, every forged change (another address, other bytes, another
+ * size or target, a lone INT3, overlapping, too many or malformed
+ * changes, a bad list page) refused with its errno and the text left as
+ * it was.
  *
  * <debugfs>/vsm_test/before_boot and after_boot list one case a line:
  *
  *   <case> expected=<errno> got=<value> <intact|modified>
+ *
+ * where "intact" means the victim page was not protected, or, for the
+ * PATCH_TEXT cases, that the text is what it must be: unchanged after a
+ * refusal, the new bytes after a success.
  *
  * or "skipped <reason>" when VTL1 does not run.
  */
@@ -37,12 +46,14 @@
 #include <linux/gfp.h>
 #include <linux/heki.h>
 #include <linux/init.h>
+#include <linux/jump_label.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/text-patching.h>
 #include <asm/asm.h>
 #include <asm/hv_vsm.h>
 #include <asm/mshyperv.h>
@@ -55,7 +66,7 @@
 
 /* Victim pages: the first is in most requests, the others serve ranges. */
 #define VICTIM_ORDER	2
-#define MAX_CASES	96
+#define MAX_CASES	128
 
 struct vsm_result {
 	char name[48];
@@ -721,6 +732,259 @@ static void run_cases(const struct vsm_case *cases, unsigned int n,
 			hv_vsm_vtl_call_id(HV_VSM_NR_PROTECT_MEMORY), 0);
 }
 
+/*
+ * PATCH_TEXT: the jump label site of a key of this test, in kernel text,
+ * and the bytes it holds (the NOP: the key is never enabled).
+ */
+static DEFINE_STATIC_KEY_FALSE(vsm_test_key);
+
+static noinline int vsm_test_key_path(void)
+{
+	return static_branch_unlikely(&vsm_test_key) ? 1 : 0;
+}
+
+static struct {
+	unsigned long va;
+	unsigned long target;
+	unsigned int size;
+	u8 nop[JMP32_INSN_SIZE];
+} site;
+
+/* Find the site of vsm_test_key; false without one. */
+static bool find_site(void)
+{
+	struct jump_entry *e;
+
+	for (e = __start___jump_table; e < __stop___jump_table; e++) {
+		if (jump_entry_key(e) != &vsm_test_key.key)
+			continue;
+		site.va = jump_entry_code(e);
+		site.target = jump_entry_target(e);
+		site.size = arch_jump_entry_size(e);
+		memcpy(site.nop, (void *)site.va, site.size);
+		return true;
+	}
+	return false;
+}
+
+/* The jump of the site's size from the site to @dest. */
+static const u8 *site_jump(unsigned long dest)
+{
+	return text_gen_insn(site.size == JMP8_INSN_SIZE ? JMP8_INSN_OPCODE :
+			     JMP32_INSN_OPCODE, (void *)site.va, (void *)dest);
+}
+
+struct patch_req {
+	struct hv_vsm_text_patch *p;
+	u64 a1, count;
+	/* What the site must hold after the call. */
+	const u8 *after;
+};
+
+static void patch_one(struct patch_req *r, unsigned int i, unsigned long va,
+		      const u8 *bytes, unsigned int len)
+{
+	r->p[i].va = va;
+	r->p[i].len = len;
+	memcpy(r->p[i].bytes, bytes, min(len, HV_VSM_TEXT_PATCH_MAX));
+	r->count = max_t(u64, r->count, i + 1);
+}
+
+/* The declared change: the site's jump, then its NOP again. */
+static void patch_site_jump(struct patch_req *r)
+{
+	patch_one(r, 0, site.va, site_jump(site.target), site.size);
+	r->after = r->p[0].bytes;
+}
+
+static void patch_site_nop(struct patch_req *r)
+{
+	patch_one(r, 0, site.va, site.nop, site.size);
+	r->after = site.nop;
+}
+
+static void patch_not_site(struct patch_req *r)
+{
+	patch_one(r, 0, site.va + 1, site.nop, site.size);
+}
+
+static void patch_int3_site(struct patch_req *r)
+{
+	static const u8 int3 = INT3_INSN_OPCODE;
+
+	patch_one(r, 0, site.va, &int3, 1);
+}
+
+static void patch_int3_text(struct patch_req *r)
+{
+	static const u8 int3 = INT3_INSN_OPCODE;
+
+	patch_one(r, 0, (unsigned long)run_one, &int3, 1);
+}
+
+static void patch_rodata(struct patch_req *r)
+{
+	patch_one(r, 0, (unsigned long)__start_rodata, site.nop, site.size);
+}
+
+/* A jump to the next instruction: declared site, another target. */
+static void patch_other_target(struct patch_req *r)
+{
+	patch_one(r, 0, site.va, site_jump(site.va + site.size), site.size);
+}
+
+static void patch_other_size(struct patch_req *r)
+{
+	unsigned int size = site.size == JMP8_INSN_SIZE ? JMP32_INSN_SIZE :
+							  JMP8_INSN_SIZE;
+
+	patch_one(r, 0, site.va, x86_nops[size], size);
+}
+
+/* Single-byte NOPs: a NOP too, but not the site's. */
+static void patch_other_bytes(struct patch_req *r)
+{
+	static const u8 nops[JMP32_INSN_SIZE] = { 0x90, 0x90, 0x90, 0x90, 0x90 };
+
+	patch_one(r, 0, site.va, nops, site.size);
+}
+
+static void patch_overlap(struct patch_req *r)
+{
+	patch_one(r, 0, site.va, site_jump(site.target), site.size);
+	patch_one(r, 1, site.va + 1, site.nop, 1);
+}
+
+/* A declared change and a forged one: neither is written. */
+static void patch_partly_forged(struct patch_req *r)
+{
+	static const u8 int3 = INT3_INSN_OPCODE;
+
+	patch_one(r, 0, site.va, site_jump(site.target), site.size);
+	patch_one(r, 1, (unsigned long)run_one, &int3, 1);
+}
+
+static void patch_none(struct patch_req *r)
+{
+	r->count = 0;
+}
+
+static void patch_too_many(struct patch_req *r)
+{
+	patch_site_nop(r);
+	r->after = NULL;
+	r->count = HV_VSM_TEXT_PATCHES_PER_PAGE + 1;
+}
+
+static void patch_zero_len(struct patch_req *r)
+{
+	patch_one(r, 0, site.va, site.nop, 0);
+}
+
+static void patch_too_long(struct patch_req *r)
+{
+	patch_one(r, 0, site.va, site.nop, HV_VSM_TEXT_PATCH_MAX + 1);
+}
+
+static void patch_padding(struct patch_req *r)
+{
+	patch_site_nop(r);
+	r->after = NULL;
+	r->p[0].bytes[HV_VSM_TEXT_PATCH_MAX - 1] = 0x90;
+}
+
+static void patch_list_unaligned(struct patch_req *r)
+{
+	patch_site_nop(r);
+	r->after = NULL;
+	r->a1 += 8;
+}
+
+static void patch_list_in_vtl1(struct patch_req *r)
+{
+	patch_site_nop(r);
+	r->after = NULL;
+	r->a1 = vtl1_base();
+}
+
+static void patch_list_outside_ram(struct patch_req *r)
+{
+	patch_site_nop(r);
+	r->after = NULL;
+	r->a1 = PFN_PHYS(max_pfn);
+}
+
+static const struct {
+	const char *name;
+	long expected;
+	void (*build)(struct patch_req *r);
+} patch_cases[] = {
+	{ "patch_text_site_jump", 0, patch_site_jump },
+	{ "patch_text_site_nop", 0, patch_site_nop },
+	{ "patch_text_not_site", -ENOENT, patch_not_site },
+	{ "patch_text_int3_site", -EPERM, patch_int3_site },
+	{ "patch_text_int3_text", -ENOENT, patch_int3_text },
+	{ "patch_text_rodata", -ENOENT, patch_rodata },
+	{ "patch_text_other_target", -EPERM, patch_other_target },
+	{ "patch_text_other_size", -EPERM, patch_other_size },
+	{ "patch_text_other_bytes", -EPERM, patch_other_bytes },
+	{ "patch_text_overlap", -EINVAL, patch_overlap },
+	{ "patch_text_partly_forged", -ENOENT, patch_partly_forged },
+	{ "patch_text_none", -EINVAL, patch_none },
+	{ "patch_text_too_many", -E2BIG, patch_too_many },
+	{ "patch_text_zero_len", -EINVAL, patch_zero_len },
+	{ "patch_text_too_long", -EINVAL, patch_too_long },
+	{ "patch_text_padding", -EINVAL, patch_padding },
+	{ "patch_text_list_unaligned", -EINVAL, patch_list_unaligned },
+	{ "patch_text_list_in_vtl1", -EACCES, patch_list_in_vtl1 },
+	{ "patch_text_list_outside_ram", -EFAULT, patch_list_outside_ram },
+};
+
+/*
+ * Each PATCH_TEXT case from a zeroed page of changes, with the site
+ * holding its NOP: "intact" if the site holds what it must afterwards.
+ */
+static void run_patch_text(struct vsm_results *res)
+{
+	struct patch_req r;
+	struct vsm_result *out;
+	u8 now[JMP32_INSN_SIZE];
+	unsigned int i;
+
+	if (!find_site()) {
+		res->skipped = "no jump label site (CONFIG_JUMP_LABEL)";
+		return;
+	}
+	r.p = (void *)get_zeroed_page(GFP_KERNEL);
+	for (i = 0; i < ARRAY_SIZE(patch_cases); i++) {
+		if (res->n == MAX_CASES) {
+			res->dropped++;
+			continue;
+		}
+		out = &res->r[res->n++];
+		strscpy(out->name, patch_cases[i].name);
+		out->expected = patch_cases[i].expected;
+		if (!r.p) {
+			out->got = -ENOMEM;
+			continue;
+		}
+		memset(r.p, 0, PAGE_SIZE);
+		r.a1 = virt_to_phys(r.p);
+		r.count = 0;
+		r.after = NULL;
+		patch_cases[i].build(&r);
+		out->got = hv_vsm_vtl0_call_raw(hv_vsm_vtl_call_id(HV_VSM_NR_PATCH_TEXT),
+						r.a1, r.count, 0);
+		memcpy(now, (void *)site.va, site.size);
+		out->intact = !memcmp(now, r.after && !out->got ? r.after : site.nop,
+				      site.size);
+	}
+	free_page((unsigned long)r.p);
+	/* The path the site's bytes choose is still the key's. */
+	if (vsm_test_key_path())
+		pr_err("the site of the test key jumps while the key is off\n");
+}
+
 /* The valid request of call @nr of the table, or NULL for all arguments 0. */
 static void (*valid_request(unsigned int nr, unsigned int *npages))(struct req *)
 {
@@ -857,6 +1121,7 @@ static void run_after_boot(struct vsm_results *res)
 	run_reserved_arguments(res);
 	run_cases(after_boot_cases, ARRAY_SIZE(after_boot_cases), res);
 	run_start_vp(res);
+	run_patch_text(res);
 }
 
 static int results_show(struct seq_file *m, void *v)

@@ -156,6 +156,19 @@ FIXTURE_VARIANT_ADD(attack, boundary_hypercall_page_move) {
 	.file = "hypercall_page_move", .sealed = "ignored ",
 };
 
+/*
+ * Kernel text changed through the kernel's own patching code with changes
+ * it never declared: a lone INT3, and a jump label site jumping elsewhere.
+ * Sealed, the hypervisor side refuses them: no exception, text unchanged.
+ */
+FIXTURE_VARIANT_ADD(attack, patch_int3) {
+	.file = "patch_int3", .sealed = "ignored ",
+};
+
+FIXTURE_VARIANT_ADD(attack, patch_jump) {
+	.file = "patch_jump", .sealed = "ignored ",
+};
+
 FIXTURE_VARIANT_ADD(attack, gdtr) {
 	.file = "gdtr", .violation = "gdtr",
 };

@@ -5,6 +5,10 @@
  * Pinning registers must not break the kernel features that legitimately
  * change them (CR4.TSD for PR_SET_TSC, CR4.PCE for rdpmc, CR4.PGE), CPUs
  * must go offline and come back locked, and user space must run as before.
+ * Static keys must flip, from user space and from every CPU at once, and
+ * the code their sites choose must follow: sealed, the hypervisor side
+ * writes the sites (securityfs heki/text counts the changes), and refuses
+ * none of the kernel's own.
  */
 
 #define _GNU_SOURCE
@@ -13,11 +17,13 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "../kselftest_harness.h"
 #include "common.h"
@@ -310,6 +316,160 @@ TEST(blocked_access_recovery)
 	ASSERT_EQ(0, heki_attack("recovery", NULL, out, sizeof(out)));
 	ASSERT_EQ(0, strncmp(out, "blocked trap=13 ", 16))
 		TH_LOG("recovery: %s", out);
+}
+
+/* A "<key> <value>" line of securityfs heki/text; -1 if there is none. */
+static long long heki_text(const char *key)
+{
+	char buf[256], *p;
+	size_t len = strlen(key);
+
+	if (read_file(HEKI_SECURITYFS "/text", buf, sizeof(buf)))
+		return -1;
+	for (p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, len) && p[len] == ' ')
+			return strtoll(p + len + 1, NULL, 10);
+	return -1;
+}
+
+#define STATIC_KEY_FILE	HEKI_TEST_DIR "/static_key"
+
+/* Flip the test key to @on and check the code its site chooses. */
+static void flip_test_key(struct __test_metadata *_metadata, bool on)
+{
+	char out[32];
+
+	ASSERT_EQ(0, write_str(STATIC_KEY_FILE, on ? "1" : "0"));
+	ASSERT_EQ(0, read_file(STATIC_KEY_FILE, out, sizeof(out)));
+	ASSERT_STREQ(on ? "key=1 path=1" : "key=0 path=0", out);
+}
+
+/*
+ * Sealed, every site change was written by the backend, at least @min of
+ * them since @changes and @refused were read, and none refused.
+ */
+static void expect_text_changes(struct __test_metadata *_metadata,
+				enum heki_mode mode, long long changes,
+				long long refused, long long min)
+{
+	if (mode != HEKI_MODE_SEALED)
+		return;
+	EXPECT_EQ(1, heki_text("by_backend"));
+	EXPECT_LE(changes + min, heki_text("changes"));
+	EXPECT_EQ(refused, heki_text("refused"));
+}
+
+TEST(static_key_flips)
+{
+	enum heki_mode mode = heki_mode_as_expected(_metadata);
+	long long changes = heki_text("changes");
+	long long refused = heki_text("refused");
+	int i;
+
+	if (access(STATIC_KEY_FILE, F_OK))
+		SKIP(return, "no " STATIC_KEY_FILE " (CONFIG_HEKI_TEST)");
+	for (i = 0; i < 100; i++) {
+		flip_test_key(_metadata, true);
+		flip_test_key(_metadata, false);
+	}
+	expect_text_changes(_metadata, mode, changes, refused, 200);
+}
+
+/* Every online CPU flips the key at the same time, then it still works. */
+TEST(static_key_concurrent)
+{
+	enum heki_mode mode = heki_mode_as_expected(_metadata);
+	long long changes = heki_text("changes");
+	long long refused = heki_text("refused");
+	int ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	int cpu, i, status, children = 0;
+	pid_t pid;
+
+	if (access(STATIC_KEY_FILE, F_OK))
+		SKIP(return, "no " STATIC_KEY_FILE " (CONFIG_HEKI_TEST)");
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		if (!cpu_online(cpu))
+			continue;
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			if (pin_to_cpu(cpu))
+				_exit(2);
+			for (i = 0; i < 50; i++)
+				if (write_str(STATIC_KEY_FILE, i & 1 ? "0" : "1"))
+					_exit(1);
+			_exit(0);
+		}
+		children++;
+	}
+	for (i = 0; i < children; i++) {
+		ASSERT_LT(0, wait(&status));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	flip_test_key(_metadata, true);
+	flip_test_key(_metadata, false);
+	expect_text_changes(_metadata, mode, changes, refused, 2);
+}
+
+/* The sum of the sched_count field of the cpu lines of /proc/schedstat. */
+static long long sched_count(void)
+{
+	unsigned long long yld, legacy, count, sum = 0;
+	char line[512];
+	FILE *f;
+
+	f = fopen("/proc/schedstat", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "cpu%*u %llu %llu %llu", &yld, &legacy,
+			   &count) == 3)
+			sum += count;
+	fclose(f);
+	return sum;
+}
+
+/* Context switches on every CPU, which schedule() counts in sched_count. */
+static void switch_a_lot(void)
+{
+	int i;
+
+	for (i = 0; i < 20; i++)
+		usleep(1000);
+}
+
+/*
+ * kernel.sched_schedstats flips the sched_schedstats static key: the
+ * scheduler counts its calls only while it is on.
+ */
+TEST(schedstats_sysctl)
+{
+	const char *sysctl = "/proc/sys/kernel/sched_schedstats";
+	enum heki_mode mode = heki_mode_as_expected(_metadata);
+	long long changes = heki_text("changes");
+	long long refused = heki_text("refused");
+	long long before, after;
+	char old[8];
+	int i;
+
+	if (read_file(sysctl, old, sizeof(old)))
+		SKIP(return, "no %s (CONFIG_SCHEDSTATS)", sysctl);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, write_str(sysctl, "0"));
+		before = sched_count();
+		ASSERT_LE(0, before);
+		switch_a_lot();
+		after = sched_count();
+		EXPECT_EQ(before, after) TH_LOG("schedstats off, yet counted");
+
+		ASSERT_EQ(0, write_str(sysctl, "1"));
+		before = sched_count();
+		switch_a_lot();
+		after = sched_count();
+		EXPECT_LT(before, after) TH_LOG("schedstats on, yet not counted");
+	}
+	ASSERT_EQ(0, write_str(sysctl, old));
+	expect_text_changes(_metadata, mode, changes, refused, 6);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypervisor-Enforced Kernel Integrity (HEKI) - text patching test interface
+ *
+ * For testing only. <debugfs>/heki_test/static_key flips a static key of
+ * this file: writing 1 or 0 enables or disables it; reading gives
+ * "key=<0|1> path=<0|1>", the key's state and the branch its jump label
+ * site takes when it runs. Once the kernel is sealed, the site is written
+ * by the hypervisor side; the two must agree after every flip.
+ *
+ * The attacks patch_int3 and patch_jump (files of attacks.c) change text
+ * through the kernel's own text patching code, which after the seal hands
+ * the change to the hypervisor side, with changes the sealed kernel never
+ * declared: a lone INT3 at the start of a function that never runs, and a
+ * jump from the test key's site to another target than its own.
+ */
+
+#define pr_fmt(fmt) "heki_test: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/heki.h>
+#include <linux/jump_label.h>
+#include <linux/kstrtox.h>
+#include <linux/memory.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+#include <linux/text-patching.h>
+
+#include "attack.h"
+
+static DEFINE_STATIC_KEY_FALSE(heki_test_key);
+
+static noinline int heki_test_key_path(void)
+{
+	return static_branch_unlikely(&heki_test_key) ? 1 : 0;
+}
+
+/* The target of patch_int3: a function that is never run. */
+static noinline __used int heki_test_never_run(void)
+{
+	return heki_test_key_path() + 1;
+}
+
+static struct jump_entry *heki_test_site(void)
+{
+	struct jump_entry *e;
+
+	for (e = __start___jump_table; e < __stop___jump_table; e++)
+		if (jump_entry_key(e) == &heki_test_key.key)
+			return e;
+	return NULL;
+}
+
+/**
+ * heki_test_patch_int3() - Write an INT3 at the start of a function
+ * @changed: Set to whether the text changed.
+ *
+ * Where it got through without a backend, the byte is put back at once.
+ *
+ * Return: 0.
+ */
+int heki_test_patch_int3(bool *changed)
+{
+	static const u8 int3 = INT3_INSN_OPCODE;
+	u8 *addr = (u8 *)heki_test_never_run;
+	u8 old = READ_ONCE(*addr);
+
+	mutex_lock(&text_mutex);
+	smp_text_poke_single(addr, &int3, 1, NULL);
+	*changed = READ_ONCE(*addr) != old;
+	/* Sealed, the kernel cannot write it back: the function never runs. */
+	if (*changed && !heki_text_patched())
+		text_poke(addr, &old, 1);
+	mutex_unlock(&text_mutex);
+	return 0;
+}
+
+/**
+ * heki_test_patch_jump() - Make the test key's site jump to the next instruction
+ * @changed: Set to whether the text changed.
+ *
+ * Where it got through, the site gets its bytes back at once.
+ *
+ * Return: 0, or -ENOENT without a site (no CONFIG_JUMP_LABEL).
+ */
+int heki_test_patch_jump(bool *changed)
+{
+	struct jump_entry *e = heki_test_site();
+	u8 old[JMP32_INSN_SIZE], *addr;
+	const void *jmp;
+	int size;
+
+	if (!e)
+		return -ENOENT;
+	addr = (u8 *)jump_entry_code(e);
+	size = arch_jump_entry_size(e);
+	jump_label_lock();
+	mutex_lock(&text_mutex);
+	memcpy(old, addr, size);
+	jmp = text_gen_insn(size == JMP8_INSN_SIZE ? JMP8_INSN_OPCODE :
+			    JMP32_INSN_OPCODE, addr, addr + size);
+	smp_text_poke_single(addr, jmp, size, NULL);
+	*changed = memcmp(addr, old, size);
+	if (*changed)
+		smp_text_poke_single(addr, old, size, NULL);
+	mutex_unlock(&text_mutex);
+	jump_label_unlock();
+	return 0;
+}
+
+/* static_branch_enable() and _disable() must not race on one key. */
+static DEFINE_MUTEX(heki_test_key_lock);
+
+static ssize_t static_key_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, count, &on);
+	if (ret)
+		return ret;
+	mutex_lock(&heki_test_key_lock);
+	if (on)
+		static_branch_enable(&heki_test_key);
+	else
+		static_branch_disable(&heki_test_key);
+	mutex_unlock(&heki_test_key_lock);
+	return count;
+}
+
+static ssize_t static_key_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char buf[32];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "key=%d path=%d\n",
+			static_key_enabled(&heki_test_key),
+			heki_test_key_path());
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations static_key_fops = {
+	.open = simple_open,
+	.read = static_key_read,
+	.write = static_key_write,
+	.llseek = default_llseek,
+};
+
+/**
+ * heki_test_text_init() - Create the static_key file
+ * @dir: The test interface's debugfs directory.
+ */
+void heki_test_text_init(struct dentry *dir)
+{
+	debugfs_create_file("static_key", 0600, dir, NULL, &static_key_fops);
+}
