@@ -271,6 +271,7 @@ int heki_validate_module(const char *name, const void *image, size_t len,
 int heki_free_module_init(const char *name, u64 token);
 int heki_unload_module(const char *name, u64 token);
 bool heki_text_patched(void);
+bool heki_text_refuses(const char *feature);
 int heki_text_poke(const struct heki_text_poke *pokes, unsigned int n);
 
 #else /* !CONFIG_HEKI */
@@ -305,6 +306,11 @@ static inline int heki_keep_kdata(enum heki_kdata_type type,
 }
 
 static inline bool heki_text_patched(void)
+{
+	return false;
+}
+
+static inline bool heki_text_refuses(const char *feature)
 {
 	return false;
 }

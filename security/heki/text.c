@@ -95,6 +95,25 @@ bool heki_text_patched(void)
 }
 
 /**
+ * heki_text_refuses() - Whether a feature that writes kernel text is refused
+ * @feature: What it is, named in the log.
+ *
+ * Features that write kernel text the backend does not write for the
+ * kernel (kprobes, ftrace, the BPF JIT, kexec) check this before they
+ * write anything, and fail with an errno when it is true.
+ *
+ * Return: true, after a ``heki:`` line (rate limited), once the kernel
+ * text is protected; false before, without a backend and with heki=off.
+ */
+bool heki_text_refuses(const char *feature)
+{
+	if (!heki_text_patched())
+		return false;
+	pr_info_ratelimited("%s refused: the kernel text is sealed\n", feature);
+	return true;
+}
+
+/**
  * heki_text_poke() - Change kernel text after the end of boot
  * @pokes: The changes, sorted by address and disjoint.
  * @n: Their number.
