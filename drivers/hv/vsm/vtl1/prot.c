@@ -250,6 +250,18 @@ u32 hv_vsm_vtl1_vtl0_mask(u64 pfn)
 }
 
 /**
+ * hv_vsm_vtl1_prot_exact() - Whether the record of VTL0's protections is exact
+ *
+ * Context: a VTL call handler, with the dispatcher's state lock held.
+ * Return: false once a change could not be undone (see
+ * hv_vsm_vtl1_set_protections()).
+ */
+bool hv_vsm_vtl1_prot_exact(void)
+{
+	return !hv_vsm_vtl1_prot_unknown;
+}
+
+/**
  * hv_vsm_vtl1_vtl0_writable() - Whether VTL0 may write a page itself
  * @pfn: the page
  *

@@ -503,6 +503,11 @@ long hv_vsm_vtl1_patch_text(u64 list_pa, u64 count, u64 unused)
 			goto out;
 		}
 	}
+	/* Protections no longer known: no site can be checked. */
+	if (!hv_vsm_vtl1_prot_exact()) {
+		ret = -ENOTRECOVERABLE;
+		goto out;
+	}
 	sort(p, count, sizeof(*p), hv_vsm_vtl1_cmp_patch, NULL);
 	for (i = 1; i < count; i++) {
 		if (p[i - 1].va + p[i - 1].len > p[i].va) {

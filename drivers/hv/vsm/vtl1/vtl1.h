@@ -90,6 +90,7 @@ int hv_vsm_vtl1_enable_protections(void);
 int hv_vsm_vtl1_seal_protections(void);
 int hv_vsm_vtl1_set_protections(struct hv_vsm_vtl1_prot_run *runs, unsigned int n);
 u32 hv_vsm_vtl1_vtl0_mask(u64 pfn);
+bool hv_vsm_vtl1_prot_exact(void);
 bool hv_vsm_vtl1_vtl0_writable(u64 pfn);
 
 /* keys.c */
