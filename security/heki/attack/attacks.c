@@ -315,6 +315,21 @@ static void patch_text(struct result *res, const struct attack *attack,
 	res->outcome = changed ? OUTCOME_SUCCEEDED : OUTCOME_IGNORED;
 }
 
+/* A kprobe, which writes a breakpoint into kernel text. */
+static void kprobe_text(struct result *res, const struct attack *attack,
+			u64 arg)
+{
+	int ret = heki_test_kprobe();
+
+	if (ret == -EOPNOTSUPP) {
+		skip(res, "no kprobes");
+		return;
+	}
+	res->cpu = raw_smp_processor_id();
+	res->outcome = OUTCOME_RETURNED;
+	res->value = ret;
+}
+
 /* Address of the page the exec attack runs, while it runs. */
 static unsigned long exec_page;
 static int exec_trap;
@@ -892,6 +907,7 @@ static struct attack attacks[] = {
 	{ "recovery", check_recovery },
 	{ "patch_int3", patch_text },
 	{ "patch_jump", patch_text, .bits = 1 },
+	{ "kprobe", kprobe_text },
 	/* Changes that must work: CR4 bits that are not pinned. */
 	{ "cr4_tsd", CR_ATTACK(4, X86_CR4_TSD, ATTACK_FLIP) },
 	{ "cr4_pce", CR_ATTACK(4, X86_CR4_PCE, ATTACK_FLIP) },

@@ -13,6 +13,10 @@
  * the change to the hypervisor side, with changes the sealed kernel never
  * declared: a lone INT3 at the start of a function that never runs, and a
  * jump from the test key's site to another target than its own.
+ *
+ * The file kprobe (of attacks.c) registers a kprobe on that function and
+ * gives what register_kprobe() returned: once the kernel is sealed, HEKI
+ * refuses kprobes (-EPERM) before any breakpoint is written.
  */
 
 #define pr_fmt(fmt) "heki_test: " fmt
@@ -21,6 +25,7 @@
 #include <linux/fs.h>
 #include <linux/heki.h>
 #include <linux/jump_label.h>
+#include <linux/kprobes.h>
 #include <linux/kstrtox.h>
 #include <linux/memory.h>
 #include <linux/mutex.h>
@@ -111,6 +116,25 @@ int heki_test_patch_jump(bool *changed)
 
 /* static_branch_enable() and _disable() must not race on one key. */
 static DEFINE_MUTEX(heki_test_key_lock);
+
+/**
+ * heki_test_kprobe() - Register a kprobe, and unregister it at once
+ *
+ * Return: what register_kprobe() returned, -EOPNOTSUPP without kprobes.
+ */
+int heki_test_kprobe(void)
+{
+#ifdef CONFIG_KPROBES
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)heki_test_never_run };
+	int ret = register_kprobe(&kp);
+
+	if (!ret)
+		unregister_kprobe(&kp);
+	return ret;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
 
 static ssize_t static_key_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)

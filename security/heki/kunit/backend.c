@@ -109,6 +109,13 @@ static int test_unload_module(u64 token)
  *
  * Return: a zeroed backend with every operation set, or NULL.
  */
+static int test_patch_text(const struct heki_text_poke *pokes, unsigned int n)
+{
+	current_backend->calls[HEKI_TEST_PATCH_TEXT]++;
+	current_backend->pokes = n;
+	return current_backend->ret[HEKI_TEST_PATCH_TEXT];
+}
+
 struct heki_test_backend *heki_test_backend_new(struct kunit *test)
 {
 	struct heki_test_backend *b;
@@ -126,6 +133,7 @@ struct heki_test_backend *heki_test_backend_new(struct kunit *test)
 	b->hv.validate_module = test_validate_module;
 	b->hv.free_module_init = test_free_module_init;
 	b->hv.unload_module = test_unload_module;
+	b->hv.patch_text = test_patch_text;
 	current_backend = b;
 	return b;
 }

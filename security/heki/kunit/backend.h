@@ -18,6 +18,7 @@ enum heki_test_op {
 	HEKI_TEST_VALIDATE_MODULE,
 	HEKI_TEST_FREE_MODULE_INIT,
 	HEKI_TEST_UNLOAD_MODULE,
+	HEKI_TEST_PATCH_TEXT,
 	HEKI_TEST_NR_OPS,
 };
 
@@ -35,6 +36,7 @@ enum heki_test_op {
  * @nr_violations: Number of records in @violations.
  * @token: Token validate_module gives; the last token free_module_init or
  *         unload_module got.
+ * @pokes: Number of changes of the last patch_text call.
  */
 struct heki_test_backend {
 	struct heki_hypervisor hv;
@@ -47,6 +49,7 @@ struct heki_test_backend {
 	const struct heki_violation *violations;
 	unsigned int nr_violations;
 	u64 token;
+	unsigned int pokes;
 };
 
 struct heki_test_backend *heki_test_backend_new(struct kunit *test);

@@ -148,6 +148,51 @@ static void heki_core_missing_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
 }
 
+/*
+ * Text changes go to the backend, which is counted; bad batches never
+ * reach it, and a refusal is counted as such.
+ */
+static void heki_core_text_batches(struct kunit *test)
+{
+	struct heki_test_backend *b = backend(test);
+	struct heki_core *c = core(test);
+	struct heki_text_poke pokes[2] = {
+		{ .addr = (void *)0x1000, .len = 5 },
+		{ .addr = (void *)0x2000, .len = 2 },
+	};
+	struct heki_snapshot snap;
+
+	KUNIT_EXPECT_EQ(test, heki_core_text_poke(c, pokes, 1), -ENODEV);
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &b->hv), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_text_poke(c, pokes, 2), 0);
+	KUNIT_EXPECT_EQ(test, b->pokes, 2);
+	KUNIT_EXPECT_EQ(test, heki_core_text_poke(c, pokes, 0), -EINVAL);
+	pokes[1].len = HEKI_TEXT_POKE_MAX + 1;
+	KUNIT_EXPECT_EQ(test, heki_core_text_poke(c, pokes, 2), -EINVAL);
+	pokes[1].len = 0;
+	KUNIT_EXPECT_EQ(test, heki_core_text_poke(c, pokes, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, b->calls[HEKI_TEST_PATCH_TEXT], 1);
+	b->ret[HEKI_TEST_PATCH_TEXT] = -EPERM;
+	KUNIT_EXPECT_EQ(test, heki_core_text_poke(c, pokes, 1), -EPERM);
+
+	heki_core_snapshot(c, &snap);
+	/* The batch without a backend and the two the backend got. */
+	KUNIT_EXPECT_EQ(test, snap.text.batches, 3);
+	KUNIT_EXPECT_EQ(test, snap.text.changes, 2);
+	KUNIT_EXPECT_EQ(test, snap.text.refused, 2);
+	KUNIT_EXPECT_FALSE(test, snap.text_by_backend);
+}
+
+static void heki_core_text_no_op(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_hypervisor empty = { .name = "empty" };
+	struct heki_text_poke poke = { .addr = (void *)0x1000, .len = 1 };
+
+	KUNIT_ASSERT_EQ(test, heki_core_register(c, &empty), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_text_poke(c, &poke, 1), -EOPNOTSUPP);
+}
+
 static void heki_core_protect_one_call(struct kunit *test)
 {
 	struct heki_core *c = core(test);
@@ -581,6 +626,8 @@ static struct kunit_case heki_core_cases[] = {
 	KUNIT_CASE(heki_core_register_after_boot),
 	KUNIT_CASE(heki_core_no_backend),
 	KUNIT_CASE(heki_core_missing_ops),
+	KUNIT_CASE(heki_core_text_batches),
+	KUNIT_CASE(heki_core_text_no_op),
 	KUNIT_CASE(heki_core_protect_one_call),
 	KUNIT_CASE(heki_core_protect_coalesced),
 	KUNIT_CASE(heki_core_protect_immutable),

@@ -22,9 +22,9 @@
  * must deny (-EACCES); and asks VTL1 to write kernel text (PATCH_TEXT):
  * the jump label site of a test key switched to its jump and back must be
  * written, every forged change (another address, other bytes, another
- * size or target, a lone INT3, overlapping, too many or malformed
- * changes, a bad list page) refused with its errno and the text left as
- * it was.
+ * size or target, a lone INT3, the site of a key in read-only-after-init
+ * data, overlapping, too many or malformed changes, a bad list page)
+ * refused with its errno and the text left as it was.
  *
  * <debugfs>/vsm_test/before_boot and after_boot list one case a line:
  *
@@ -743,25 +743,35 @@ static noinline int vsm_test_key_path(void)
 	return static_branch_unlikely(&vsm_test_key) ? 1 : 0;
 }
 
-static struct {
+/* A key the kernel can never flip once its read-only-after-init data is. */
+static DEFINE_STATIC_KEY_FALSE_RO(vsm_test_ro_key);
+
+static noinline int vsm_test_ro_key_path(void)
+{
+	return static_branch_unlikely(&vsm_test_ro_key) ? 1 : 0;
+}
+
+struct vsm_site {
 	unsigned long va;
 	unsigned long target;
 	unsigned int size;
 	u8 nop[JMP32_INSN_SIZE];
-} site;
+};
 
-/* Find the site of vsm_test_key; false without one. */
-static bool find_site(void)
+static struct vsm_site site, ro_site;
+
+/* Find the site of @key into @s; false without one. */
+static bool find_site(struct static_key *key, struct vsm_site *s)
 {
 	struct jump_entry *e;
 
 	for (e = __start___jump_table; e < __stop___jump_table; e++) {
-		if (jump_entry_key(e) != &vsm_test_key.key)
+		if (jump_entry_key(e) != key)
 			continue;
-		site.va = jump_entry_code(e);
-		site.target = jump_entry_target(e);
-		site.size = arch_jump_entry_size(e);
-		memcpy(site.nop, (void *)site.va, site.size);
+		s->va = jump_entry_code(e);
+		s->target = jump_entry_target(e);
+		s->size = arch_jump_entry_size(e);
+		memcpy(s->nop, (void *)s->va, s->size);
 		return true;
 	}
 	return false;
@@ -831,6 +841,15 @@ static void patch_rodata(struct patch_req *r)
 static void patch_other_target(struct patch_req *r)
 {
 	patch_one(r, 0, site.va, site_jump(site.va + site.size), site.size);
+}
+
+/* The declared jump of a site of a key in read-only-after-init data. */
+static void patch_ro_key_site(struct patch_req *r)
+{
+	patch_one(r, 0, ro_site.va,
+		  text_gen_insn(ro_site.size == JMP8_INSN_SIZE ? JMP8_INSN_OPCODE :
+				JMP32_INSN_OPCODE, (void *)ro_site.va,
+				(void *)ro_site.target), ro_site.size);
 }
 
 static void patch_other_size(struct patch_req *r)
@@ -926,6 +945,7 @@ static const struct {
 	{ "patch_text_int3_text", -ENOENT, patch_int3_text },
 	{ "patch_text_rodata", -ENOENT, patch_rodata },
 	{ "patch_text_other_target", -EPERM, patch_other_target },
+	{ "patch_text_ro_key_site", -ENOENT, patch_ro_key_site },
 	{ "patch_text_other_size", -EPERM, patch_other_size },
 	{ "patch_text_other_bytes", -EPERM, patch_other_bytes },
 	{ "patch_text_overlap", -EINVAL, patch_overlap },
@@ -942,7 +962,8 @@ static const struct {
 
 /*
  * Each PATCH_TEXT case from a zeroed page of changes, with the site
- * holding its NOP: "intact" if the site holds what it must afterwards.
+ * holding its NOP: "intact" if the site holds what it must afterwards,
+ * and the site of the read-only key its NOP.
  */
 static void run_patch_text(struct vsm_results *res)
 {
@@ -951,7 +972,8 @@ static void run_patch_text(struct vsm_results *res)
 	u8 now[JMP32_INSN_SIZE];
 	unsigned int i;
 
-	if (!find_site()) {
+	if (!find_site(&vsm_test_key.key, &site) ||
+	    !find_site(&vsm_test_ro_key.key, &ro_site)) {
 		res->skipped = "no jump label site (CONFIG_JUMP_LABEL)";
 		return;
 	}
@@ -977,12 +999,13 @@ static void run_patch_text(struct vsm_results *res)
 						r.a1, r.count, 0);
 		memcpy(now, (void *)site.va, site.size);
 		out->intact = !memcmp(now, r.after && !out->got ? r.after : site.nop,
-				      site.size);
+				      site.size) &&
+			      !memcmp((void *)ro_site.va, ro_site.nop, ro_site.size);
 	}
 	free_page((unsigned long)r.p);
-	/* The path the site's bytes choose is still the key's. */
-	if (vsm_test_key_path())
-		pr_err("the site of the test key jumps while the key is off\n");
+	/* The paths the sites' bytes choose are still the keys'. */
+	if (vsm_test_key_path() || vsm_test_ro_key_path())
+		pr_err("the site of a test key jumps while the key is off\n");
 }
 
 /* The valid request of call @nr of the table, or NULL for all arguments 0. */

@@ -8,17 +8,23 @@
  * Static keys must flip, from user space and from every CPU at once, and
  * the code their sites choose must follow: sealed, the hypervisor side
  * writes the sites (securityfs heki/text counts the changes), and refuses
- * none of the kernel's own.
+ * none of the kernel's own. The features HEKI refuses once the kernel is
+ * sealed (kprobes, kexec, BPF programs without an interpreter) must fail
+ * with -EPERM and leave the kernel running, and work with heki=off.
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/kexec.h>
 #include <linux/perf_event.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -470,6 +476,88 @@ TEST(schedstats_sysctl)
 	}
 	ASSERT_EQ(0, write_str(sysctl, old));
 	expect_text_changes(_metadata, mode, changes, refused, 6);
+}
+
+/* Sealed, a refused feature; otherwise one that works. */
+static bool refused(struct __test_metadata *_metadata)
+{
+	return heki_mode_as_expected(_metadata) == HEKI_MODE_SEALED;
+}
+
+/* A kprobe writes a breakpoint: -EPERM sealed, registered otherwise. */
+TEST(policy_kprobes)
+{
+	bool sealed = refused(_metadata);
+	char out[128];
+
+	if (access(HEKI_TEST_DIR, F_OK))
+		SKIP(return, "no " HEKI_TEST_DIR " (CONFIG_HEKI_TEST)");
+	ASSERT_EQ(0, heki_attack("kprobe", NULL, out, sizeof(out)));
+	TH_LOG("kprobe: %s", out);
+	if (!strncmp(out, "skipped ", 8))
+		SKIP(return, "%s", out + 8);
+	ASSERT_EQ(0, strncmp(out, sealed ? "returned -1 " : "returned 0 ",
+			     sealed ? 12 : 11));
+}
+
+/*
+ * kexec_load() without segments unloads the kexec image: -EPERM sealed
+ * (no next kernel can be loaded), done otherwise.
+ */
+TEST(policy_kexec)
+{
+	bool sealed = refused(_metadata);
+	long ret;
+
+	if (access("/proc/sys/kernel/kexec_load_disabled", F_OK))
+		SKIP(return, "no kexec (CONFIG_KEXEC)");
+	ret = syscall(SYS_kexec_load, 0UL, 0UL, NULL, KEXEC_ARCH_DEFAULT);
+	if (sealed) {
+		ASSERT_EQ(-1, ret);
+		ASSERT_EQ(EPERM, errno);
+	} else {
+		ASSERT_EQ(0, ret) TH_LOG("kexec_load: %s", strerror(errno));
+	}
+}
+
+/*
+ * A BPF program, which the JIT would turn into kernel code, and which this
+ * kernel cannot interpret (BPF_JIT_ALWAYS_ON): -EPERM sealed, loaded and
+ * JITed otherwise.
+ */
+TEST(policy_bpf_jit)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	bool sealed = refused(_metadata);
+	struct bpf_prog_info info = {};
+	union bpf_attr attr = {};
+	int fd;
+
+	attr.prog_type = BPF_PROG_TYPE_SYSCALL;
+	attr.prog_flags = BPF_F_SLEEPABLE;
+	attr.insns = (uintptr_t)insns;
+	attr.insn_cnt = 2;
+	attr.license = (uintptr_t)"GPL";
+	if (access("/proc/sys/kernel/unprivileged_bpf_disabled", F_OK))
+		SKIP(return, "no bpf() (CONFIG_BPF_SYSCALL)");
+	fd = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (sealed) {
+		ASSERT_GT(0, fd);
+		ASSERT_EQ(EPERM, errno);
+		return;
+	}
+	ASSERT_LE(0, fd) TH_LOG("BPF_PROG_LOAD: %s", strerror(errno));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (uintptr_t)&info;
+	ASSERT_EQ(0, syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr,
+			     sizeof(attr)));
+	EXPECT_LT(0, info.jited_prog_len);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
