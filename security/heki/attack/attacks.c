@@ -46,6 +46,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/panic.h>
 #include <linux/set_memory.h>
 #include <linux/smp.h>
 #include <linux/stop_machine.h>
@@ -1130,6 +1131,7 @@ static int __init heki_test_init(void)
 	ret = register_die_notifier(&exec_nb);
 	if (ret)
 		return ret;
+	add_taint(TAINT_TEST, LOCKDEP_STILL_OK);
 	dir = debugfs_create_dir("heki_test", NULL);
 	for (i = 0; i < ARRAY_SIZE(attacks); i++)
 		debugfs_create_file(attacks[i].name, 0600, dir, &attacks[i],

@@ -50,6 +50,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/panic.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -1207,6 +1208,7 @@ static int __init vsm_test_init(void)
 	victim = alloc_pages(GFP_KERNEL | __GFP_ZERO, VICTIM_ORDER);
 	if (!victim)
 		return -ENOMEM;
+	add_taint(TAINT_TEST, LOCKDEP_STILL_OK);
 	victim_pa = page_to_phys(victim);
 
 	mutex_lock(&vsm_test_lock);
