@@ -166,26 +166,36 @@ static bool hv_vsm_vtl1_sealed_text(u64 pfn)
 	       !(mask & HV_MAP_GPA_WRITABLE);
 }
 
+/* Whether every page of the kernel text is sealed text for VTL0. */
+static bool hv_vsm_vtl1_text_sealed(void)
+{
+	u64 pfn, end;
+
+	end = PHYS_PFN(hv_vsm_vtl1_text_to_pa(hv_vsm_vtl1_text_end - 1));
+	for (pfn = PHYS_PFN(hv_vsm_vtl1_text_pa); pfn <= end; pfn++)
+		if (!hv_vsm_vtl1_sealed_text(pfn))
+			return false;
+	return true;
+}
+
 /**
  * hv_vsm_vtl1_text_seal() - Check the kernel text at the end of boot
  *
  * From now on, an execute intercept in the kernel text is VTL0 running
  * into a change PATCH_TEXT is making, if every page of the text is
- * executable and not writable for VTL0 (see hv_vsm_vtl1_text_retry()).
+ * executable and not writable for VTL0 (see hv_vsm_vtl1_text_retry());
+ * PATCH_TEXT checks it again while it is not so.
  *
  * Context: SIGNAL_END_OF_BOOT, state lock held.
  */
 void hv_vsm_vtl1_text_seal(void)
 {
-	u64 pfn, end;
-
 	if (!hv_vsm_vtl1_text_pa)
 		return;
-	end = PHYS_PFN(hv_vsm_vtl1_text_to_pa(hv_vsm_vtl1_text_end - 1));
-	for (pfn = PHYS_PFN(hv_vsm_vtl1_text_pa); pfn <= end; pfn++)
-		if (!hv_vsm_vtl1_sealed_text(pfn))
-			return;
-	WRITE_ONCE(hv_vsm_vtl1_text_exec, true);
+	if (hv_vsm_vtl1_text_sealed())
+		WRITE_ONCE(hv_vsm_vtl1_text_exec, true);
+	else
+		pr_warn("end of boot: VTL0's kernel text is not all executable and read-only, PATCH_TEXT refused\n");
 }
 
 /**
@@ -460,8 +470,9 @@ out:
  * to HV_VSM_TEXT_PATCH_MAX, bytes set past it, or changes that overlap;
  * -E2BIG for more changes than a page holds; the errno of
  * hv_vsm_vtl1_check_vtl0_range() for the page; -ENOENT for an address
- * that is not a declared site; -EACCES for a site VTL0 may write or not
- * run; -EPERM for bytes the site may not take; -ENOMEM, -EIO or
+ * that is not a declared site (all, before LOAD_KDATA); -EACCES for a
+ * site VTL0 may write or not run, or while any page of the kernel text
+ * is so; -EPERM for bytes the site may not take; -ENOMEM, -EIO or
  * -ENOTRECOVERABLE from the protection change. Nothing is written unless
  * every change is valid.
  */
@@ -507,6 +518,17 @@ long hv_vsm_vtl1_patch_text(u64 list_pa, u64 count, u64 unused)
 	if (!hv_vsm_vtl1_prot_exact()) {
 		ret = -ENOTRECOVERABLE;
 		goto out;
+	}
+	/*
+	 * Execute intercepts in the text are retried only while all of it
+	 * is sealed text; the text is written only then.
+	 */
+	if (!READ_ONCE(hv_vsm_vtl1_text_exec)) {
+		if (!hv_vsm_vtl1_text_sealed()) {
+			ret = -EACCES;
+			goto out;
+		}
+		WRITE_ONCE(hv_vsm_vtl1_text_exec, true);
 	}
 	sort(p, count, sizeof(*p), hv_vsm_vtl1_cmp_patch, NULL);
 	for (i = 1; i < count; i++) {
