@@ -51,6 +51,7 @@ struct dentry;
 /* text_patch.c */
 int heki_test_patch_int3(bool *changed);
 int heki_test_patch_jump(bool *changed);
+int heki_test_poke_int3(bool *changed);
 int heki_test_kprobe(void);
 void heki_test_text_init(struct dentry *dir);
 

@@ -306,8 +306,17 @@ static void patch_text(struct result *res, const struct attack *attack,
 	bool changed;
 	int ret;
 
-	ret = attack->bits ? heki_test_patch_jump(&changed) :
-			     heki_test_patch_int3(&changed);
+	switch (attack->bits) {
+	case 1:
+		ret = heki_test_patch_jump(&changed);
+		break;
+	case 2:
+		ret = heki_test_poke_int3(&changed);
+		break;
+	default:
+		ret = heki_test_patch_int3(&changed);
+		break;
+	}
 	if (ret == -ENOENT) {
 		skip(res, "no jump label site");
 		return;
@@ -908,6 +917,7 @@ static struct attack attacks[] = {
 	{ "recovery", check_recovery },
 	{ "patch_int3", patch_text },
 	{ "patch_jump", patch_text, .bits = 1 },
+	{ "poke_int3", patch_text, .bits = 2 },
 	{ "kprobe", kprobe_text },
 	/* Changes that must work: CR4 bits that are not pinned. */
 	{ "cr4_tsd", CR_ATTACK(4, X86_CR4_TSD, ATTACK_FLIP) },

@@ -12,7 +12,15 @@
  * through the kernel's own text patching code, which after the seal hands
  * the change to the hypervisor side, with changes the sealed kernel never
  * declared: a lone INT3 at the start of a function that never runs, and a
- * jump from the test key's site to another target than its own.
+ * jump from the test key's site to another target than its own. The
+ * attack poke_int3 writes the INT3 with text_poke(), as a kprobe armed
+ * before the seal would, which HEKI stops before the write faults.
+ *
+ * <debugfs>/heki_test/static_call retargets a static call of this file:
+ * writing "a" or "b" updates it to one of two functions; reading gives
+ * "target=<a|b> ran=<a|b>", where the static call points and which
+ * function a call through it ran. Once the kernel is sealed, HEKI refuses
+ * the update (the backend does not write static calls yet): both stay.
  *
  * The file kprobe (of attacks.c) registers a kprobe on that function and
  * gives what register_kprobe() returned: once the kernel is sealed, HEKI
@@ -29,7 +37,9 @@
 #include <linux/kstrtox.h>
 #include <linux/memory.h>
 #include <linux/mutex.h>
+#include <linux/static_call.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/text-patching.h>
 
 #include "attack.h"
@@ -82,6 +92,29 @@ int heki_test_patch_int3(bool *changed)
 }
 
 /**
+ * heki_test_poke_int3() - Write an INT3 with text_poke(), as kprobes do
+ * @changed: Set to whether the text changed.
+ *
+ * Where it got through, the byte is put back at once.
+ *
+ * Return: 0.
+ */
+int heki_test_poke_int3(bool *changed)
+{
+	static const u8 int3 = INT3_INSN_OPCODE;
+	u8 *addr = (u8 *)heki_test_never_run;
+	u8 old = READ_ONCE(*addr);
+
+	mutex_lock(&text_mutex);
+	text_poke(addr, &int3, 1);
+	*changed = READ_ONCE(*addr) != old;
+	if (*changed)
+		text_poke(addr, &old, 1);
+	mutex_unlock(&text_mutex);
+	return 0;
+}
+
+/**
  * heki_test_patch_jump() - Make the test key's site jump to the next instruction
  * @changed: Set to whether the text changed.
  *
@@ -113,6 +146,51 @@ int heki_test_patch_jump(bool *changed)
 	jump_label_unlock();
 	return 0;
 }
+
+static noinline int heki_test_call_a(void)
+{
+	return 'a';
+}
+
+static noinline int heki_test_call_b(void)
+{
+	return 'b';
+}
+
+DEFINE_STATIC_CALL(heki_test_call, heki_test_call_a);
+
+static ssize_t static_call_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char c;
+
+	if (!count || get_user(c, ubuf))
+		return -EFAULT;
+	if (c != 'a' && c != 'b')
+		return -EINVAL;
+	static_call_update(heki_test_call,
+			   c == 'a' ? heki_test_call_a : heki_test_call_b);
+	return count;
+}
+
+static ssize_t static_call_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char buf[32];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "target=%c ran=%c\n",
+			static_call_query(heki_test_call) == heki_test_call_b ?
+			'b' : 'a', static_call(heki_test_call)());
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations static_call_fops = {
+	.open = simple_open,
+	.read = static_call_read,
+	.write = static_call_write,
+	.llseek = default_llseek,
+};
 
 /* static_branch_enable() and _disable() must not race on one key. */
 static DEFINE_MUTEX(heki_test_key_lock);
@@ -174,10 +252,11 @@ static const struct file_operations static_key_fops = {
 };
 
 /**
- * heki_test_text_init() - Create the static_key file
+ * heki_test_text_init() - Create the static_key and static_call files
  * @dir: The test interface's debugfs directory.
  */
 void heki_test_text_init(struct dentry *dir)
 {
 	debugfs_create_file("static_key", 0600, dir, NULL, &static_key_fops);
+	debugfs_create_file("static_call", 0600, dir, NULL, &static_call_fops);
 }

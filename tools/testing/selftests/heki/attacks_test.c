@@ -169,6 +169,11 @@ FIXTURE_VARIANT_ADD(attack, patch_jump) {
 	.file = "patch_jump", .sealed = "ignored ",
 };
 
+/* The INT3 written with text_poke(), as a kprobe armed before the seal. */
+FIXTURE_VARIANT_ADD(attack, poke_int3) {
+	.file = "poke_int3", .sealed = "ignored ",
+};
+
 FIXTURE_VARIANT_ADD(attack, gdtr) {
 	.file = "gdtr", .violation = "gdtr",
 };

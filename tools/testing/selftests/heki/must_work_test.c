@@ -501,6 +501,29 @@ TEST(policy_kprobes)
 }
 
 /*
+ * A static call retargeted from user space (debugfs heki_test/static_call):
+ * sealed, the update is refused and the call keeps its target, key and
+ * call sites alike; otherwise the new target runs.
+ */
+TEST(policy_static_call)
+{
+	const char *file = HEKI_TEST_DIR "/static_call";
+	bool sealed = refused(_metadata);
+	char out[32];
+
+	if (access(file, F_OK))
+		SKIP(return, "no %s (CONFIG_HEKI_TEST)", file);
+	ASSERT_EQ(0, read_file(file, out, sizeof(out)));
+	ASSERT_STREQ("target=a ran=a", out);
+	ASSERT_EQ(0, write_str(file, "b"));
+	ASSERT_EQ(0, read_file(file, out, sizeof(out)));
+	EXPECT_STREQ(sealed ? "target=a ran=a" : "target=b ran=b", out);
+	ASSERT_EQ(0, write_str(file, "a"));
+	ASSERT_EQ(0, read_file(file, out, sizeof(out)));
+	EXPECT_STREQ("target=a ran=a", out);
+}
+
+/*
  * kexec_load() without segments unloads the kexec image: -EPERM sealed
  * (no next kernel can be loaded), done otherwise.
  */
