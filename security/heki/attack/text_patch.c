@@ -192,9 +192,6 @@ static const struct file_operations static_call_fops = {
 	.llseek = default_llseek,
 };
 
-/* static_branch_enable() and _disable() must not race on one key. */
-static DEFINE_MUTEX(heki_test_key_lock);
-
 /**
  * heki_test_kprobe() - Register a kprobe, and unregister it at once
  *
@@ -213,6 +210,9 @@ int heki_test_kprobe(void)
 	return -EOPNOTSUPP;
 #endif
 }
+
+/* static_branch_enable() and _disable() must not race on one key. */
+static DEFINE_MUTEX(heki_test_key_lock);
 
 static ssize_t static_key_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)

@@ -31,20 +31,20 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/text-patching.h>
 #include <linux/unaligned.h>
 #include <asm/mshyperv.h>
+#include <asm/nops.h>
 #include <hyperv/hv_vsm.h>
 
 #include "vtl1.h"
 
-#define HV_VSM_JMP8		0xeb
-#define HV_VSM_JMP32		0xe9
-#define HV_VSM_JMP8_SIZE	2
-#define HV_VSM_JMP32_SIZE	5
-
-/* The NOPs x86-64 Linux (and objtool) put in a jump label site. */
-static const u8 hv_vsm_nop2[HV_VSM_JMP8_SIZE] = { 0x66, 0x90 };
-static const u8 hv_vsm_nop5[HV_VSM_JMP32_SIZE] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+/*
+ * The NOPs x86-64 Linux (and objtool) put in a jump label site; VTL0 is
+ * the same architecture, so its instruction encodings are ours.
+ */
+static const u8 hv_vsm_nop2[JMP8_INSN_SIZE] = { BYTES_NOP2 };
+static const u8 hv_vsm_nop5[JMP32_INSN_SIZE] = { BYTES_NOP5 };
 
 /* A jump label site of the sealed kernel and the code it jumps to. */
 struct hv_vsm_vtl1_site {
@@ -141,7 +141,7 @@ int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 		/* The kernel cannot flip a key in read-only-after-init data. */
 		if (key >= info->ro_after_init && key < info->ro_after_init_end)
 			continue;
-		if (hv_vsm_vtl1_in_text(s.va, HV_VSM_JMP32_SIZE) &&
+		if (hv_vsm_vtl1_in_text(s.va, JMP32_INSN_SIZE) &&
 		    hv_vsm_vtl1_in_text(s.target, 1))
 			sites[n++] = s;
 	}
@@ -261,16 +261,16 @@ static bool hv_vsm_vtl1_gen_jmp(u8 *insn, unsigned int size, u64 va, u64 target)
 {
 	s64 rel = target - (va + size);
 
-	if (size == HV_VSM_JMP8_SIZE) {
+	if (size == JMP8_INSN_SIZE) {
 		if (rel < S8_MIN || rel > S8_MAX)
 			return false;
-		insn[0] = HV_VSM_JMP8;
+		insn[0] = JMP8_INSN_OPCODE;
 		insn[1] = (u8)rel;
 		return true;
 	}
 	if (rel < S32_MIN || rel > S32_MAX)
 		return false;
-	insn[0] = HV_VSM_JMP32;
+	insn[0] = JMP32_INSN_OPCODE;
 	put_unaligned_le32((u32)rel, insn + 1);
 	return true;
 }
@@ -286,10 +286,10 @@ static bool hv_vsm_vtl1_site_allows(const struct hv_vsm_vtl1_site *s,
 		unsigned int size;
 		const u8 *nop;
 	} forms[] = {
-		{ HV_VSM_JMP32_SIZE, hv_vsm_nop5 },
-		{ HV_VSM_JMP8_SIZE, hv_vsm_nop2 },
+		{ JMP32_INSN_SIZE, hv_vsm_nop5 },
+		{ JMP8_INSN_SIZE, hv_vsm_nop2 },
 	};
-	u8 jmp[HV_VSM_JMP32_SIZE];
+	u8 jmp[JMP32_INSN_SIZE];
 	unsigned int i, size;
 
 	for (i = 0; i < ARRAY_SIZE(forms); i++) {
@@ -312,7 +312,7 @@ static bool hv_vsm_vtl1_site_allows(const struct hv_vsm_vtl1_site *s,
 static int hv_vsm_vtl1_check_patch(const struct hv_vsm_text_patch *p)
 {
 	const struct hv_vsm_vtl1_site *s = hv_vsm_vtl1_find_site(p->va);
-	u8 cur[HV_VSM_JMP32_SIZE];
+	u8 cur[JMP32_INSN_SIZE];
 	u64 pa;
 	int ret;
 
