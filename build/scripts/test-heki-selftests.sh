@@ -37,10 +37,10 @@ MIN_VSM_ATTACKS=31
 # Around the hypervisor boundary: the six other pinned MSRs, EFER.LMA,
 # code outside System RAM and the hypercall page.
 MIN_BOUNDARY=9
-# PATCH_TEXT cases of the VSM call tests: 2 declared changes written, 18
-# forged or malformed ones refused, the text unchanged, and the call with
-# its unused argument set.
-MIN_PATCH_CASES=21
+# PATCH_TEXT cases of the VSM call tests: 2 declared jump label changes
+# and 6 static call changes written, 25 forged or malformed ones refused,
+# the text unchanged, and the call with its unused argument set.
+MIN_PATCH_CASES=34
 # Real modules load, run, unload and reload (also 600 times, and from two
 # processes at once), one with static call sites is refused; unsigned and
 # modified ones, another module's
@@ -225,17 +225,18 @@ vsm)
 	p_cases=$(grep -a -o -E 'patch_text_[a-z0-9_]+: expected -?[0-9]+, got -?[0-9]+, intact' "$mods_sealed" |
 		awk '$3 == $5 { n++ } END { print n + 0 }')
 	p_declared=$(grep -a -c -E 'patch_text_site_[a-z]+: expected 0, got 0, intact' "$mods_sealed")
-	p_flips=$(count_ok "$mods_sealed" 'global\.(static_key_flips|static_key_concurrent|schedstats_sysctl)')
-	p_forged=$(count_ok "$mods_sealed" 'attack\.(patch|poke)_[a-z0-9]+\.attempt')
-	p_off=$(count_ok "$mods_off" 'attack\.(patch|poke)_[a-z0-9]+\.attempt')
-	p_off_flips=$(count_ok "$mods_off" 'global\.(static_key_flips|static_key_concurrent|schedstats_sysctl)')
+	p_sc_declared=$(grep -a -c -E 'patch_text_sc_[a-z_]+: expected 0, got 0, intact' "$mods_sealed")
+	p_flips=$(count_ok "$mods_sealed" 'global\.(static_key_flips|static_key_concurrent|schedstats_sysctl|static_call_retarget)')
+	p_forged=$(count_ok "$mods_sealed" 'attack\.(patch|poke)_[a-z0-9_]+\.attempt')
+	p_off=$(count_ok "$mods_off" 'attack\.(patch|poke)_[a-z0-9_]+\.attempt')
+	p_off_flips=$(count_ok "$mods_off" 'global\.(static_key_flips|static_key_concurrent|schedstats_sysctl|static_call_retarget)')
 	p_pol=$(count_ok "$mods_sealed" 'global\.policy_[a-z_]+')
 	p_off_pol=$(count_ok "$mods_off" 'global\.policy_[a-z_]+')
-	check "sealed: static keys flip through VTL1, forged text changes are refused" \
-		test "$p_flips" -eq 3 -a "$p_forged" -eq 3 -a "$p_cases" -ge "$MIN_PATCH_CASES" -a "$p_declared" -eq 2
-	check "sealed: static call updates, kprobes, kexec and BPF programs are refused; heki=off: they work" \
+	check "sealed: static keys flip and static calls retarget through VTL1, forged text changes are refused" \
+		test "$p_flips" -eq 4 -a "$p_forged" -eq 4 -a "$p_cases" -ge "$MIN_PATCH_CASES" -a "$p_declared" -eq 2 -a "$p_sc_declared" -eq 6
+	check "sealed: static calls to a non-function, kprobes, kexec and BPF programs are refused; heki=off: they work" \
 		test "$p_pol" -eq 4 -a "$p_off_pol" -eq 4
-	echo "result: patching: sealed: $p_flips/3 static key tests (a test key flipped 200 times and from every CPU at once, kernel.sched_schedstats 6 times, the code path checked after each flip) written by VTL1; $p_forged/3 forged changes refused, text unchanged (through the kernel's patching code: a lone INT3, a site jumping elsewhere; with text_poke(): an INT3, stopped by HEKI before it faults); $p_cases/$MIN_PATCH_CASES PATCH_TEXT calls as expected ($p_declared declared changes written, the others refused: not a site, INT3, rodata, other target, size or bytes, the site of a read-only key, overlap, partly forged, malformed, bad list page, an unused argument); $p_pol/4 features refused with one heki: line (a static call update, the call keeping its target; kprobes, kexec_load and a BPF program with the JIT always on: -EPERM); heki=off: $p_off/3 forged changes got through, $p_off_flips/3 static key tests passed, $p_off_pol/4 features worked (static call retargeted, kprobe registered, kexec image unloaded, BPF program loaded); not yet served: static call updates, module jump tables; ftrace and livepatch refused, not in the tested kernel"
+	echo "result: patching: sealed: $p_flips/4 text change tests written by VTL1 (a test key flipped 200 times and from every CPU at once, kernel.sched_schedstats 6 times, a test static call retargeted 50 times; the code path checked after each change); $p_forged/4 forged changes refused, text unchanged (through the kernel's patching code: a lone INT3, a site jumping elsewhere, a static call trampoline into the middle of a function; with text_poke(): an INT3, stopped by HEKI before it faults); $p_cases/$MIN_PATCH_CASES PATCH_TEXT calls as expected ($p_declared jump label and $p_sc_declared static call changes written, the others refused: not a site, INT3, rodata, other target, size or bytes, the site of a read-only key, a static call into a function's middle or rodata, a trampoline that calls, a call site that jumps, overlap, partly forged, malformed, bad list page, an unused argument); $p_pol/4 features refused with one heki: line (a static call to a non-function, the call keeping its target; kprobes, kexec_load and a BPF program with the JIT always on: -EPERM); heki=off: $p_off/4 forged changes got through, $p_off_flips/4 text change tests passed, $p_off_pol/4 features worked (static call to a non-function accepted, kprobe registered, kexec image unloaded, BPF program loaded); not yet served: module jump tables and static calls, tracepoints; ftrace and livepatch refused, not in the tested kernel"
 	echo "result: modules: sealed: $loaded/5 signed modules loaded, run, unloaded and reloaded (deflate and zstd on other modules' exports, zstd_compress of 300 KiB), libchacha with static call sites $static_calls, $cycles load/unload cycles (VTL1: $vtl1_mem), 2 modules $parallel; $refused/3 bad modules refused (unsigned: by VTL1); $keys/4 modules signed by a revoked, blacklisted, unknown or the build's key refused or (the build's) loaded; $handed/5 files handed to VTL1 by a hostile loader refused (4 bad signatures) or (the genuine one) accepted; $tamper/7 changed after layout refused by VTL1; $alias/2 writes to module text and rodata blocked, code in module data $data; $released/5 attempts after release blocked (text after unload, init text after FREE_MODULE_INIT, UNLOAD twice, FREE after UNLOAD, FREE twice); text changed from another CPU during validation: ${race:-no race}; with module.sig_enforce=1: $enforced module tests ok; heki=off: $through load, and the $off_keys handed-over files change nothing"
 	;;
 off)

@@ -137,7 +137,7 @@ enum hv_vsm_kdata_type {
 };
 
 /**
- * struct hv_vsm_kernel_info - What VTL1 needs of VTL0 to rebuild modules
+ * struct hv_vsm_kernel_info - What VTL1 needs of VTL0 to rebuild modules and check text changes
  * @rodata: VTL0 virtual address of the first byte of KERNEL_DATA
  * @ksymtab: VTL0 virtual address of the export table (struct
  *           kernel_symbol entries, sorted by name)
@@ -152,10 +152,21 @@ enum hv_vsm_kdata_type {
  * @ro_after_init: VTL0 virtual address of its read-only-after-init data
  * @ro_after_init_end: its end; the sites of static keys in there are
  *                     never changed
+ * @static_call_sites: VTL0 virtual address of the first static call site
+ *                     entry (&struct hv_vsm_static_call_site), 0 without
+ *                     inline static calls
+ * @static_call_sites_end: its end
+ * @static_call_tramps: VTL0 virtual address of the static call
+ *                      trampolines, 8 bytes each, in the kernel text
+ * @static_call_tramps_end: their end
+ * @kallsyms_offsets: VTL0 virtual address of the symbol table's addresses
+ *                    (32-bit offsets, each relative to its own address,
+ *                    sorted by address), 0 without CONFIG_KALLSYMS
+ * @kallsyms_offsets_end: its end
  *
- * The export table, the names it points to, and the jump table (in
- * read-only-after-init data, itself in .rodata on x86-64) must lie in
- * KERNEL_DATA.
+ * The export table, the names it points to, the jump table and the static
+ * call site table (in read-only-after-init data, itself in .rodata on
+ * x86-64), and the symbol table must lie in KERNEL_DATA.
  */
 struct hv_vsm_kernel_info {
 	u64 rodata;
@@ -170,6 +181,12 @@ struct hv_vsm_kernel_info {
 	u64 jump_table_end;
 	u64 ro_after_init;
 	u64 ro_after_init_end;
+	u64 static_call_sites;
+	u64 static_call_sites_end;
+	u64 static_call_tramps;
+	u64 static_call_tramps_end;
+	u64 kallsyms_offsets;
+	u64 kallsyms_offsets_end;
 } __packed;
 
 /**
@@ -186,6 +203,23 @@ struct hv_vsm_jump_entry {
 	s32 target;
 	s64 key;
 } __packed;
+
+/**
+ * struct hv_vsm_static_call_site - An entry of VTL0's static call site table
+ * @addr: offset from this field to the call site
+ * @key: offset from this field to the static call key; bit 0 marks a tail
+ *       call (a jump), bit 1 a site in init text
+ *
+ * The layout of struct static_call_site (relative references).
+ */
+struct hv_vsm_static_call_site {
+	s32 addr;
+	s32 key;
+} __packed;
+
+#define HV_VSM_STATIC_CALL_SITE_TAIL	BIT(0)
+#define HV_VSM_STATIC_CALL_SITE_INIT	BIT(1)
+#define HV_VSM_STATIC_CALL_TRAMP_SIZE	8
 
 /**
  * struct hv_vsm_text_patch - One change of PATCH_TEXT
@@ -334,13 +368,16 @@ static_assert(offsetof(struct hv_vsm_violation, rip) == 8);
 static_assert(offsetof(struct hv_vsm_violation, addr) == 16);
 static_assert(offsetof(struct hv_vsm_violation, value) == 24);
 static_assert(offsetof(struct hv_vsm_violation, count) == 32);
-static_assert(sizeof(struct hv_vsm_kernel_info) == 96);
+static_assert(sizeof(struct hv_vsm_kernel_info) == 144);
 static_assert(offsetof(struct hv_vsm_kernel_info, ksymtab_end) == 16);
 static_assert(offsetof(struct hv_vsm_kernel_info, percpu_modules_end) == 32);
 static_assert(offsetof(struct hv_vsm_kernel_info, text_pa) == 56);
 static_assert(offsetof(struct hv_vsm_kernel_info, jump_table_end) == 72);
 static_assert(offsetof(struct hv_vsm_kernel_info, ro_after_init_end) == 88);
+static_assert(offsetof(struct hv_vsm_kernel_info, static_call_tramps) == 112);
+static_assert(offsetof(struct hv_vsm_kernel_info, kallsyms_offsets_end) == 136);
 static_assert(sizeof(struct hv_vsm_jump_entry) == 16);
+static_assert(sizeof(struct hv_vsm_static_call_site) == 8);
 static_assert(sizeof(struct hv_vsm_text_patch) == 16);
 static_assert(offsetof(struct hv_vsm_text_patch, bytes) == 9);
 static_assert(HV_VSM_TEXT_PATCHES_PER_PAGE == 256);

@@ -272,6 +272,7 @@ int heki_free_module_init(const char *name, u64 token);
 int heki_unload_module(const char *name, u64 token);
 bool heki_text_patched(void);
 bool heki_text_refuses(const char *feature);
+bool heki_text_refuses_target(const char *feature, const void *target);
 int heki_text_poke(const struct heki_text_poke *pokes, unsigned int n);
 
 #else /* !CONFIG_HEKI */
@@ -311,6 +312,12 @@ static inline bool heki_text_patched(void)
 }
 
 static inline bool heki_text_refuses(const char *feature)
+{
+	return false;
+}
+
+static inline bool heki_text_refuses_target(const char *feature,
+					    const void *target)
 {
 	return false;
 }

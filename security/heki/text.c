@@ -13,11 +13,13 @@
 #define pr_fmt(fmt) "heki: " fmt
 
 #include <linux/export.h>
+#include <linux/kallsyms.h>
 #include <linux/lockdep.h>
 #include <linux/memory.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
+#include <asm/sections.h>
 
 #include "heki.h"
 
@@ -110,6 +112,36 @@ bool heki_text_refuses(const char *feature)
 	if (!heki_text_patched())
 		return false;
 	pr_info_ratelimited("%s refused: the kernel text is sealed\n", feature);
+	return true;
+}
+
+/**
+ * heki_text_refuses_target() - Whether a new branch target is refused
+ * @feature: What would branch there (a static call update), named in the
+ *           log.
+ * @target: The code it would branch to, NULL for none.
+ *
+ * Once the kernel text is sealed, the backend only retargets a static
+ * call to a function of the kernel text: the hypervisor side checks the
+ * target is where a symbol of the sealed kernel's symbol table starts.
+ * Callers check this before they change anything, so that a refusal
+ * leaves their state whole.
+ *
+ * Return: true, after a ``heki:`` line (rate limited), if the kernel text
+ * is protected and @target is not NULL and not where a symbol of the
+ * kernel text starts; false otherwise.
+ */
+bool heki_text_refuses_target(const char *feature, const void *target)
+{
+	unsigned long addr = (unsigned long)target, size, off;
+
+	if (!heki_text_patched() || !target)
+		return false;
+	if (__is_kernel_text(addr) &&
+	    kallsyms_lookup_size_offset(addr, &size, &off) && !off)
+		return false;
+	pr_info_ratelimited("%s to %pS refused: not a function of the sealed kernel text\n",
+			    feature, target);
 	return true;
 }
 

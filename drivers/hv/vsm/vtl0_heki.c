@@ -16,6 +16,7 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/jump_label.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/memory.h>
@@ -23,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/static_call.h>
 #include <linux/string.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
@@ -203,16 +205,19 @@ static int hv_vsm_vtl0_protect_memory(const struct heki_range *ranges,
 
 /*
  * HEKI's kernel data, translated, plus a page telling VTL1 where the export
- * tables and the jump table are in the kernel's read-only data, and where
- * the kernel text is.
+ * tables, the jump table, the static call sites and the symbol table are
+ * in the kernel's read-only data, and where the kernel text and the static
+ * call trampolines are.
  */
 static int hv_vsm_vtl0_load_kdata(const struct heki_range *ranges,
 				  unsigned long nranges)
 {
 	struct hv_vsm_kernel_info *info;
 	struct heki_range *all;
+	unsigned int nsyms;
 	unsigned long i;
 	long ret = -ENOMEM;
+	const int *syms;
 
 	all = kcalloc(nranges + 1, sizeof(*all), GFP_KERNEL);
 	info = (void *)get_zeroed_page(GFP_KERNEL);
@@ -242,6 +247,15 @@ static int hv_vsm_vtl0_load_kdata(const struct heki_range *ranges,
 	info->jump_table = (unsigned long)__start___jump_table;
 	info->jump_table_end = (unsigned long)__stop___jump_table;
 #endif
+#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
+	info->static_call_sites = (unsigned long)__start_static_call_sites;
+	info->static_call_sites_end = (unsigned long)__stop_static_call_sites;
+	info->static_call_tramps = (unsigned long)__static_call_text_start;
+	info->static_call_tramps_end = (unsigned long)__static_call_text_end;
+#endif
+	syms = kallsyms_offsets_table(&nsyms);
+	info->kallsyms_offsets = (unsigned long)syms;
+	info->kallsyms_offsets_end = (unsigned long)(syms + nsyms);
 	all[nranges].va = (unsigned long)info;
 	all[nranges].pa = virt_to_phys(info);
 	all[nranges].epa = all[nranges].pa + PAGE_SIZE;

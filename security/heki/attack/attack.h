@@ -52,6 +52,7 @@ struct dentry;
 int heki_test_patch_int3(bool *changed);
 int heki_test_patch_jump(bool *changed);
 int heki_test_poke_int3(bool *changed);
+int heki_test_patch_static_call(bool *changed);
 int heki_test_kprobe(void);
 void heki_test_text_init(struct dentry *dir);
 

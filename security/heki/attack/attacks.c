@@ -313,6 +313,9 @@ static void patch_text(struct result *res, const struct attack *attack,
 	case 2:
 		ret = heki_test_poke_int3(&changed);
 		break;
+	case 3:
+		ret = heki_test_patch_static_call(&changed);
+		break;
 	default:
 		ret = heki_test_patch_int3(&changed);
 		break;
@@ -918,6 +921,7 @@ static struct attack attacks[] = {
 	{ "patch_int3", patch_text },
 	{ "patch_jump", patch_text, .bits = 1 },
 	{ "poke_int3", patch_text, .bits = 2 },
+	{ "patch_static_call", patch_text, .bits = 3 },
 	{ "kprobe", kprobe_text },
 	/* Changes that must work: CR4 bits that are not pinned. */
 	{ "cr4_tsd", CR_ATTACK(4, X86_CR4_TSD, ATTACK_FLIP) },

@@ -19,8 +19,16 @@
  * <debugfs>/heki_test/static_call retargets a static call of this file:
  * writing "a" or "b" updates it to one of two functions; reading gives
  * "target=<a|b> ran=<a|b>", where the static call points and which
- * function a call through it ran. Once the kernel is sealed, HEKI refuses
- * the update (the backend does not write static calls yet): both stay.
+ * function a call through it ran. Once the kernel is sealed, the call site
+ * and the trampoline are written by the hypervisor side; the two must
+ * agree after every update. Writing "x" updates it to the second byte of
+ * a function, which HEKI refuses once sealed (-EPERM, nothing changed);
+ * where the update got through, the call is put back at once, before
+ * anything calls it.
+ *
+ * The attack patch_static_call retargets the static call's trampoline to
+ * that second byte through the architecture's static call code, past
+ * HEKI's check: the hypervisor side refuses it once sealed.
  *
  * The file kprobe (of attacks.c) registers a kprobe on that function and
  * gives what register_kprobe() returned: once the kernel is sealed, HEKI
@@ -147,6 +155,9 @@ int heki_test_patch_jump(bool *changed)
 	return 0;
 }
 
+/* Updates of the test static call must not race. */
+static DEFINE_MUTEX(heki_test_call_lock);
+
 static noinline int heki_test_call_a(void)
 {
 	return 'a';
@@ -159,18 +170,43 @@ static noinline int heki_test_call_b(void)
 
 DEFINE_STATIC_CALL(heki_test_call, heki_test_call_a);
 
+/* Not a function: the second byte of one. */
+static void *heki_test_call_forged(void)
+{
+	return (u8 *)heki_test_call_a + 1;
+}
+
+/* Update to "x" and back if it got through: -EPERM if it did not. */
+static int heki_test_call_update_forged(void)
+{
+	typeof(heki_test_call_a) *old = static_call_query(heki_test_call);
+
+	static_call_update(heki_test_call,
+			   (typeof(heki_test_call_a) *)heki_test_call_forged());
+	if (static_call_query(heki_test_call) == old)
+		return -EPERM;
+	static_call_update(heki_test_call, old);
+	return 0;
+}
+
 static ssize_t static_call_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
+	int ret = 0;
 	char c;
 
 	if (!count || get_user(c, ubuf))
 		return -EFAULT;
-	if (c != 'a' && c != 'b')
-		return -EINVAL;
-	static_call_update(heki_test_call,
-			   c == 'a' ? heki_test_call_a : heki_test_call_b);
-	return count;
+	mutex_lock(&heki_test_call_lock);
+	if (c == 'a' || c == 'b')
+		static_call_update(heki_test_call, c == 'a' ? heki_test_call_a :
+				   heki_test_call_b);
+	else if (c == 'x')
+		ret = heki_test_call_update_forged();
+	else
+		ret = -EINVAL;
+	mutex_unlock(&heki_test_call_lock);
+	return ret ?: count;
 }
 
 static ssize_t static_call_read(struct file *file, char __user *ubuf,
@@ -191,6 +227,33 @@ static const struct file_operations static_call_fops = {
 	.write = static_call_write,
 	.llseek = default_llseek,
 };
+
+/**
+ * heki_test_patch_static_call() - Retarget the test trampoline to a non-function
+ * @changed: Set to whether the text changed.
+ *
+ * Goes straight to the architecture's static call code, as code that
+ * bypasses HEKI's check of the target would. Where it got through, the
+ * trampoline gets its target back at once.
+ *
+ * Return: 0.
+ */
+int heki_test_patch_static_call(bool *changed)
+{
+	void *tramp = &STATIC_CALL_TRAMP(heki_test_call);
+	u8 old[JMP32_INSN_SIZE];
+
+	mutex_lock(&heki_test_call_lock);
+	memcpy(old, tramp, sizeof(old));
+	arch_static_call_transform(NULL, tramp, heki_test_call_forged(), false);
+	*changed = memcmp(tramp, old, sizeof(old));
+	if (*changed)
+		arch_static_call_transform(NULL, tramp,
+					   static_call_query(heki_test_call),
+					   false);
+	mutex_unlock(&heki_test_call_lock);
+	return 0;
+}
 
 /**
  * heki_test_kprobe() - Register a kprobe, and unregister it at once

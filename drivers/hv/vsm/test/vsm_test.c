@@ -20,11 +20,14 @@
  * its violation log into kernel read-only data, which must be refused with
  * -EACCES; starts another CPU's virtual processor, which the hypervisor
  * must deny (-EACCES); and asks VTL1 to write kernel text (PATCH_TEXT):
- * the jump label site of a test key switched to its jump and back must be
- * written, every forged change (another address, other bytes, another
- * size or target, a lone INT3, the site of a key in read-only-after-init
- * data, overlapping, too many or malformed changes, a bad list page)
- * refused with its errno and the text left as it was.
+ * the jump label site of a test key switched to its jump and back, and
+ * the trampoline and call site of a test static call retargeted, NOPed
+ * and back, must be written; every forged change (another address, other
+ * bytes, another size or target, a lone INT3, the site of a key in
+ * read-only-after-init data, a static call into the middle of a function
+ * or into rodata, a trampoline that calls, a call site that jumps,
+ * overlapping, too many or malformed changes, a bad list page) refused
+ * with its errno and the text left as it was.
  *
  * <debugfs>/vsm_test/before_boot and after_boot list one case a line:
  *
@@ -53,6 +56,7 @@
 #include <linux/panic.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/text-patching.h>
 #include <asm/asm.h>
@@ -785,11 +789,59 @@ static const u8 *site_jump(unsigned long dest)
 			     JMP32_INSN_OPCODE, (void *)site.va, (void *)dest);
 }
 
+/*
+ * PATCH_TEXT of static calls: the trampoline of a static call of this
+ * test and its call site, and what they hold (the jump and the call to
+ * vsm_test_call_a()).
+ */
+static noinline int vsm_test_call_a(void)
+{
+	return 1;
+}
+
+static noinline int vsm_test_call_b(void)
+{
+	return 2;
+}
+
+DEFINE_STATIC_CALL(vsm_test_call, vsm_test_call_a);
+
+static noinline int vsm_test_call_site(void)
+{
+	return static_call(vsm_test_call)() + 1;
+}
+
+static struct {
+	unsigned long tramp, site;
+	u8 tramp_now[JMP32_INSN_SIZE], site_now[CALL_INSN_SIZE];
+} sc;
+
+/* Find the call site of vsm_test_call; false without one. */
+static bool find_sc_site(void)
+{
+	struct static_call_site *s;
+	unsigned long key;
+
+	sc.tramp = (unsigned long)&STATIC_CALL_TRAMP(vsm_test_call);
+	for (s = __start_static_call_sites; s < __stop_static_call_sites; s++) {
+		key = ((unsigned long)&s->key + s->key) & ~STATIC_CALL_SITE_FLAGS;
+		if (key != (unsigned long)&STATIC_CALL_KEY(vsm_test_call))
+			continue;
+		sc.site = (unsigned long)&s->addr + s->addr;
+		memcpy(sc.tramp_now, (void *)sc.tramp, sizeof(sc.tramp_now));
+		memcpy(sc.site_now, (void *)sc.site, sizeof(sc.site_now));
+		return true;
+	}
+	return false;
+}
+
 struct patch_req {
 	struct hv_vsm_text_patch *p;
 	u64 a1, count;
 	/* What the site must hold after the call. */
 	const u8 *after;
+	/* What the static call's trampoline or call site holds after it. */
+	const u8 *tramp_after, *sc_site_after;
 };
 
 static void patch_one(struct patch_req *r, unsigned int i, unsigned long va,
@@ -884,6 +936,95 @@ static void patch_partly_forged(struct patch_req *r)
 	patch_one(r, 1, (unsigned long)run_one, &int3, 1);
 }
 
+/* @op to @dest at @va, 5 bytes. */
+static void patch_branch(struct patch_req *r, unsigned long va, u8 op,
+			 const void *dest)
+{
+	patch_one(r, 0, va, text_gen_insn(op, (void *)va, dest), CALL_INSN_SIZE);
+}
+
+static void patch_sc_tramp_b(struct patch_req *r)
+{
+	patch_branch(r, sc.tramp, JMP32_INSN_OPCODE, vsm_test_call_b);
+	r->tramp_after = r->p[0].bytes;
+}
+
+static void patch_sc_tramp_ret(struct patch_req *r)
+{
+	static const u8 ret[CALL_INSN_SIZE] = {
+		RET_INSN_OPCODE, INT3_INSN_OPCODE, INT3_INSN_OPCODE,
+		INT3_INSN_OPCODE, INT3_INSN_OPCODE
+	};
+
+	patch_one(r, 0, sc.tramp, ret, sizeof(ret));
+	r->tramp_after = r->p[0].bytes;
+}
+
+static void patch_sc_tramp_a(struct patch_req *r)
+{
+	patch_branch(r, sc.tramp, JMP32_INSN_OPCODE, vsm_test_call_a);
+	r->tramp_after = r->p[0].bytes;
+}
+
+static void patch_sc_site_b(struct patch_req *r)
+{
+	patch_branch(r, sc.site, CALL_INSN_OPCODE, vsm_test_call_b);
+	r->sc_site_after = r->p[0].bytes;
+}
+
+static void patch_sc_site_nop(struct patch_req *r)
+{
+	patch_one(r, 0, sc.site, x86_nops[CALL_INSN_SIZE], CALL_INSN_SIZE);
+	r->sc_site_after = r->p[0].bytes;
+}
+
+static void patch_sc_site_a(struct patch_req *r)
+{
+	patch_branch(r, sc.site, CALL_INSN_OPCODE, vsm_test_call_a);
+	r->sc_site_after = r->p[0].bytes;
+}
+
+/* Into the middle of a function. */
+static void patch_sc_tramp_mid(struct patch_req *r)
+{
+	patch_branch(r, sc.tramp, JMP32_INSN_OPCODE, (u8 *)vsm_test_call_a + 1);
+}
+
+static void patch_sc_tramp_rodata(struct patch_req *r)
+{
+	patch_branch(r, sc.tramp, JMP32_INSN_OPCODE, __start_rodata);
+}
+
+/* A trampoline jumps or returns, it never calls. */
+static void patch_sc_tramp_call(struct patch_req *r)
+{
+	patch_branch(r, sc.tramp, CALL_INSN_OPCODE, vsm_test_call_a);
+}
+
+/* Inside a trampoline, at its signature. */
+static void patch_sc_tramp_inside(struct patch_req *r)
+{
+	patch_branch(r, sc.tramp + 4, JMP32_INSN_OPCODE, vsm_test_call_a);
+}
+
+/* A call site calls, it never jumps. */
+static void patch_sc_site_jmp(struct patch_req *r)
+{
+	patch_branch(r, sc.site, JMP32_INSN_OPCODE, vsm_test_call_a);
+}
+
+static void patch_sc_site_int3(struct patch_req *r)
+{
+	static const u8 int3 = INT3_INSN_OPCODE;
+
+	patch_one(r, 0, sc.site, &int3, 1);
+}
+
+static void patch_sc_site_mid(struct patch_req *r)
+{
+	patch_branch(r, sc.site, CALL_INSN_OPCODE, (u8 *)vsm_test_call_a + 1);
+}
+
 static void patch_none(struct patch_req *r)
 {
 	r->count = 0;
@@ -959,6 +1100,19 @@ static const struct {
 	{ "patch_text_list_unaligned", -EINVAL, patch_list_unaligned },
 	{ "patch_text_list_in_vtl1", -EACCES, patch_list_in_vtl1 },
 	{ "patch_text_list_outside_ram", -EFAULT, patch_list_outside_ram },
+	{ "patch_text_sc_tramp_b", 0, patch_sc_tramp_b },
+	{ "patch_text_sc_site_b", 0, patch_sc_site_b },
+	{ "patch_text_sc_site_nop", 0, patch_sc_site_nop },
+	{ "patch_text_sc_site_a", 0, patch_sc_site_a },
+	{ "patch_text_sc_tramp_ret", 0, patch_sc_tramp_ret },
+	{ "patch_text_sc_tramp_a", 0, patch_sc_tramp_a },
+	{ "patch_text_sc_tramp_mid", -EPERM, patch_sc_tramp_mid },
+	{ "patch_text_sc_tramp_rodata", -EPERM, patch_sc_tramp_rodata },
+	{ "patch_text_sc_tramp_call", -EPERM, patch_sc_tramp_call },
+	{ "patch_text_sc_tramp_inside", -ENOENT, patch_sc_tramp_inside },
+	{ "patch_text_sc_site_jmp", -EPERM, patch_sc_site_jmp },
+	{ "patch_text_sc_site_int3", -EPERM, patch_sc_site_int3 },
+	{ "patch_text_sc_site_mid", -EPERM, patch_sc_site_mid },
 };
 
 /*
@@ -978,6 +1132,10 @@ static void run_patch_text(struct vsm_results *res)
 		res->skipped = "no jump label site (CONFIG_JUMP_LABEL)";
 		return;
 	}
+	if (!find_sc_site()) {
+		res->skipped = "no static call site (CONFIG_HAVE_STATIC_CALL_INLINE)";
+		return;
+	}
 	r.p = (void *)get_zeroed_page(GFP_KERNEL);
 	for (i = 0; i < ARRAY_SIZE(patch_cases); i++) {
 		if (res->n == MAX_CASES) {
@@ -995,18 +1153,31 @@ static void run_patch_text(struct vsm_results *res)
 		r.a1 = virt_to_phys(r.p);
 		r.count = 0;
 		r.after = NULL;
+		r.tramp_after = NULL;
+		r.sc_site_after = NULL;
 		patch_cases[i].build(&r);
 		out->got = hv_vsm_vtl0_call_raw(hv_vsm_vtl_call_id(HV_VSM_NR_PATCH_TEXT),
 						r.a1, r.count, 0);
+		if (!out->got && r.tramp_after)
+			memcpy(sc.tramp_now, r.tramp_after, sizeof(sc.tramp_now));
+		if (!out->got && r.sc_site_after)
+			memcpy(sc.site_now, r.sc_site_after, sizeof(sc.site_now));
 		memcpy(now, (void *)site.va, site.size);
 		out->intact = !memcmp(now, r.after && !out->got ? r.after : site.nop,
 				      site.size) &&
-			      !memcmp((void *)ro_site.va, ro_site.nop, ro_site.size);
+			      !memcmp((void *)ro_site.va, ro_site.nop, ro_site.size) &&
+			      !memcmp((void *)sc.tramp, sc.tramp_now,
+				      sizeof(sc.tramp_now)) &&
+			      !memcmp((void *)sc.site, sc.site_now,
+				      sizeof(sc.site_now));
 	}
 	free_page((unsigned long)r.p);
 	/* The paths the sites' bytes choose are still the keys'. */
 	if (vsm_test_key_path() || vsm_test_ro_key_path())
 		pr_err("the site of a test key jumps while the key is off\n");
+	/* The static call is back at its target. */
+	if (vsm_test_call_site() != 2)
+		pr_err("the test static call does not call its target\n");
 }
 
 /* The valid request of call @nr of the table, or NULL for all arguments 0. */

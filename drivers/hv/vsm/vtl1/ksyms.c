@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hyper-V VSM secure kernel (VTL1): VTL0's exported symbols.
+ * Hyper-V VSM secure kernel (VTL1): VTL0's symbols.
  *
  * A module's undefined symbols are resolved against VTL0's export tables
  * as they were when VTL0 sent its read-only data at LOAD_KDATA, before the
@@ -9,6 +9,11 @@
  * to its own address (CONFIG_HAVE_ARCH_PREL32_RELOCATIONS, which x86-64
  * always has), sorted by name; GPL-only exports are in the same table,
  * marked in a table of flags that VTL1 does not need.
+ *
+ * The addresses of VTL0's symbol table (kallsyms: functions, and with
+ * CONFIG_KALLSYMS_ALL data too) tell where a function of the kernel text
+ * begins; the table is a sorted array of 32-bit offsets, each relative to
+ * its own address.
  */
 
 #include <linux/errno.h>
@@ -33,6 +38,8 @@ static struct {
 	size_t n;
 	u64 percpu;
 	u64 percpu_end;
+	u64 kallsyms;
+	size_t kallsyms_n;
 } hv_vsm_vtl1_ksyms;
 
 /* The VTL1 address of VTL0 address @va, if [@va, @va + @len) is in .rodata. */
@@ -60,6 +67,7 @@ int hv_vsm_vtl1_ksyms_init(const struct hv_vsm_kernel_info *info,
 			   const void *rodata, size_t size)
 {
 	u64 len = info ? info->ksymtab_end - info->ksymtab : 0;
+	u64 klen = info ? info->kallsyms_offsets_end - info->kallsyms_offsets : 0;
 
 	memset(&hv_vsm_vtl1_ksyms, 0, sizeof(hv_vsm_vtl1_ksyms));
 	if (!info)
@@ -69,10 +77,15 @@ int hv_vsm_vtl1_ksyms_init(const struct hv_vsm_kernel_info *info,
 	hv_vsm_vtl1_ksyms.va = info->rodata;
 	if (info->ksymtab_end < info->ksymtab ||
 	    len % sizeof(struct hv_vsm_vtl1_ksym) ||
-	    !hv_vsm_vtl1_rodata_ptr(info->ksymtab, len)) {
+	    !hv_vsm_vtl1_rodata_ptr(info->ksymtab, len) ||
+	    info->kallsyms_offsets_end < info->kallsyms_offsets ||
+	    klen % sizeof(s32) ||
+	    (klen && !hv_vsm_vtl1_rodata_ptr(info->kallsyms_offsets, klen))) {
 		memset(&hv_vsm_vtl1_ksyms, 0, sizeof(hv_vsm_vtl1_ksyms));
 		return -EINVAL;
 	}
+	hv_vsm_vtl1_ksyms.kallsyms = info->kallsyms_offsets;
+	hv_vsm_vtl1_ksyms.kallsyms_n = klen / sizeof(s32);
 	hv_vsm_vtl1_ksyms.start = info->ksymtab;
 	hv_vsm_vtl1_ksyms.n = len / sizeof(struct hv_vsm_vtl1_ksym);
 	if (info->percpu_modules <= info->percpu_modules_end) {
@@ -145,4 +158,42 @@ int hv_vsm_vtl1_ksym_lookup(const char *name, u64 *value)
 			lo = mid + 1;
 	}
 	return -ENOENT;
+}
+
+/* The VTL0 address of symbol @i of VTL0's symbol table. */
+static u64 hv_vsm_vtl1_kallsyms_addr(size_t i)
+{
+	u64 va = hv_vsm_vtl1_ksyms.kallsyms + i * sizeof(s32);
+	const s32 *off = hv_vsm_vtl1_rodata_ptr(va, sizeof(*off));
+
+	return va + *off;
+}
+
+/**
+ * hv_vsm_vtl1_ksym_is_start() - Whether a symbol of VTL0 begins at an address
+ * @va: the VTL0 virtual address
+ *
+ * Looks @va up in VTL0's symbol table as it was at LOAD_KDATA. In the
+ * kernel text, these are the entries of functions, plus a few assembly
+ * labels inside them; the caller checks @va is in the text.
+ *
+ * Return: true if a symbol starts at @va; false if none does, or without
+ * a symbol table.
+ */
+bool hv_vsm_vtl1_ksym_is_start(u64 va)
+{
+	size_t lo = 0, hi = hv_vsm_vtl1_ksyms.kallsyms_n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		u64 addr = hv_vsm_vtl1_kallsyms_addr(mid);
+
+		if (addr == va)
+			return true;
+		if (addr < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }

@@ -4,11 +4,11 @@
  *
  * Once sealed, VTL0's kernel text is immutable to VTL0: VTL1 writes it on
  * VTL0's behalf (PATCH_TEXT), and only the changes the sealed kernel
- * declared at build time. For now these are the jump label sites of the
- * kernel's jump table, in the read-only data copied at LOAD_KDATA: a site
- * holds either the NOP
- * or the jump to its declared target, of the size it was built with (2 or
- * 5 bytes), and may only be switched between the two.
+ * declared at build time: its static calls (static_call.c), and the jump
+ * label sites of the kernel's jump table, in the read-only data copied at
+ * LOAD_KDATA. A jump label site holds either the NOP or the jump to its
+ * declared target, of the size it was built with (2 or 5 bytes), and may
+ * only be switched between the two.
  *
  * The sites of keys in read-only-after-init data are left out: the
  * kernel itself can never flip those keys.
@@ -72,8 +72,15 @@ static int hv_vsm_vtl1_cmp_site(const void *a, const void *b)
 	return cmp_int(sa->target, sb->target);
 }
 
-/* Whether [@va, @va + @len) lies in the kernel text. */
-static bool hv_vsm_vtl1_in_text(u64 va, u64 len)
+/**
+ * hv_vsm_vtl1_in_kernel_text() - Whether a range lies in VTL0's kernel text
+ * @va: VTL0 virtual address of its first byte
+ * @len: its length
+ *
+ * Return: true if [@va, @va + @len) lies in the kernel text LOAD_KDATA
+ * described; false before.
+ */
+bool hv_vsm_vtl1_in_kernel_text(u64 va, u64 len)
 {
 	return va >= hv_vsm_vtl1_text && va < hv_vsm_vtl1_text_end &&
 	       len <= hv_vsm_vtl1_text_end - va;
@@ -88,7 +95,7 @@ static bool hv_vsm_vtl1_in_text(u64 va, u64 len)
  * Keeps the jump label sites that lie in the kernel text with a target in
  * it, of keys the kernel can flip; the others (sites in init text, which
  * is gone, and sites of keys in read-only-after-init data) can never be
- * changed.
+ * changed. Then takes the static calls.
  *
  * Context: LOAD_KDATA, state lock held.
  * Return: 0; -EINVAL for a text or table the kernel information does not
@@ -101,10 +108,12 @@ int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 	struct hv_vsm_vtl1_site *sites;
 	size_t i, n = 0, nr;
 	u64 off, bytes;
+	int ret;
 
 	kvfree(hv_vsm_vtl1_sites);
 	hv_vsm_vtl1_sites = NULL;
 	hv_vsm_vtl1_nr_sites = 0;
+	hv_vsm_vtl1_static_call_init(NULL, NULL, 0);
 	WRITE_ONCE(hv_vsm_vtl1_text_pa, 0);
 	WRITE_ONCE(hv_vsm_vtl1_text_exec, false);
 	if (!info)
@@ -121,6 +130,9 @@ int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 	hv_vsm_vtl1_text_end = info->text_end;
 	WRITE_ONCE(hv_vsm_vtl1_text_pa, info->text_pa);
 
+	ret = hv_vsm_vtl1_static_call_init(info, rodata, size);
+	if (ret)
+		return ret;
 	nr = bytes / sizeof(*e);
 	if (!nr)
 		return 0;
@@ -141,8 +153,8 @@ int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 		/* The kernel cannot flip a key in read-only-after-init data. */
 		if (key >= info->ro_after_init && key < info->ro_after_init_end)
 			continue;
-		if (hv_vsm_vtl1_in_text(s.va, JMP32_INSN_SIZE) &&
-		    hv_vsm_vtl1_in_text(s.target, 1))
+		if (hv_vsm_vtl1_in_kernel_text(s.va, JMP32_INSN_SIZE) &&
+		    hv_vsm_vtl1_in_kernel_text(s.target, 1))
 			sites[n++] = s;
 	}
 	sort(sites, n, sizeof(*sites), hv_vsm_vtl1_cmp_site, NULL);
@@ -256,6 +268,22 @@ static int hv_vsm_vtl1_text_read(u64 pa, u8 *buf, size_t len)
 	return 0;
 }
 
+/**
+ * hv_vsm_vtl1_text_read_va() - Read VTL0's kernel text
+ * @va: VTL0 virtual address of the first byte, in the kernel text
+ * @buf: where the bytes go
+ * @len: their number
+ *
+ * Return: 0; -EINVAL if [@va, @va + @len) is not in the kernel text;
+ * -ENOMEM if a page cannot be mapped.
+ */
+int hv_vsm_vtl1_text_read_va(u64 va, u8 *buf, size_t len)
+{
+	if (!hv_vsm_vtl1_in_kernel_text(va, len))
+		return -EINVAL;
+	return hv_vsm_vtl1_text_read(hv_vsm_vtl1_text_to_pa(va), buf, len);
+}
+
 /* The jump of @size bytes at @va to @target into @insn; false if it cannot. */
 static bool hv_vsm_vtl1_gen_jmp(u8 *insn, unsigned int size, u64 va, u64 target)
 {
@@ -306,25 +334,27 @@ static bool hv_vsm_vtl1_site_allows(const struct hv_vsm_vtl1_site *s,
 
 /*
  * Check change @p against the declared sites: -ENOENT if @p->va is not
- * one, -EACCES if its bytes are not in sealed kernel text, -EPERM if the
- * site may not take these bytes.
+ * one, -EACCES if the bytes there are not all sealed kernel text, -EPERM
+ * if the site may not take these bytes.
  */
 static int hv_vsm_vtl1_check_patch(const struct hv_vsm_text_patch *p)
 {
 	const struct hv_vsm_vtl1_site *s = hv_vsm_vtl1_find_site(p->va);
-	u8 cur[JMP32_INSN_SIZE];
-	u64 pa;
+	u8 cur[HV_VSM_STATIC_CALL_TRAMP_SIZE] = {};
+	size_t len = min_t(u64, sizeof(cur), hv_vsm_vtl1_text_end - p->va);
+	u64 pa = hv_vsm_vtl1_text_to_pa(p->va);
 	int ret;
 
-	if (!s)
+	if (!s && !hv_vsm_vtl1_static_call_site(p->va))
 		return -ENOENT;
-	pa = hv_vsm_vtl1_text_to_pa(s->va);
 	if (!hv_vsm_vtl1_sealed_text(PHYS_PFN(pa)) ||
-	    !hv_vsm_vtl1_sealed_text(PHYS_PFN(pa + sizeof(cur) - 1)))
+	    !hv_vsm_vtl1_sealed_text(PHYS_PFN(pa + len - 1)))
 		return -EACCES;
-	ret = hv_vsm_vtl1_text_read(pa, cur, sizeof(cur));
+	ret = hv_vsm_vtl1_text_read(pa, cur, len);
 	if (ret)
 		return ret;
+	if (!s)
+		return hv_vsm_vtl1_static_call_check(p, cur, len);
 	/* Sites with the same address and other targets are as many choices. */
 	for (; s < hv_vsm_vtl1_sites + hv_vsm_vtl1_nr_sites && s->va == p->va; s++)
 		if (hv_vsm_vtl1_site_allows(s, cur, p))
@@ -509,7 +539,7 @@ long hv_vsm_vtl1_patch_text(u64 list_pa, u64 count, u64 unused)
 		}
 	}
 	for (i = 0; i < count; i++) {
-		if (!hv_vsm_vtl1_in_text(p[i].va, p[i].len)) {
+		if (!hv_vsm_vtl1_in_kernel_text(p[i].va, p[i].len)) {
 			ret = -ENOENT;
 			goto out;
 		}

@@ -103,6 +103,7 @@ int hv_vsm_vtl1_verify_module(const void *file, size_t size, size_t *len);
 int hv_vsm_vtl1_ksyms_init(const struct hv_vsm_kernel_info *info,
 			   const void *rodata, size_t size);
 int hv_vsm_vtl1_ksym_lookup(const char *name, u64 *value);
+bool hv_vsm_vtl1_ksym_is_start(u64 va);
 bool hv_vsm_vtl1_percpu_ok(u64 va, u64 size);
 
 /* module_rebuild.c */
@@ -123,9 +124,18 @@ int hv_vsm_vtl1_hypercall_locked(void);
 bool hv_vsm_vtl1_all_locked(void);
 void hv_vsm_vtl1_handle_intercept(const struct hv_message *msg);
 
+/* static_call.c */
+int hv_vsm_vtl1_static_call_init(const struct hv_vsm_kernel_info *info,
+				 const void *rodata, size_t size);
+bool hv_vsm_vtl1_static_call_site(u64 va);
+int hv_vsm_vtl1_static_call_check(const struct hv_vsm_text_patch *p,
+				  const u8 *cur, size_t len);
+
 /* text.c */
 int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 			  const void *rodata, size_t size);
+bool hv_vsm_vtl1_in_kernel_text(u64 va, u64 len);
+int hv_vsm_vtl1_text_read_va(u64 va, u8 *buf, size_t len);
 void hv_vsm_vtl1_text_seal(void);
 bool hv_vsm_vtl1_text_retry(u64 pa);
 long hv_vsm_vtl1_patch_text(u64 list_pa, u64 count, u64 unused);

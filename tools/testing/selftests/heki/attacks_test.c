@@ -158,8 +158,10 @@ FIXTURE_VARIANT_ADD(attack, boundary_hypercall_page_move) {
 
 /*
  * Kernel text changed through the kernel's own patching code with changes
- * it never declared: a lone INT3, and a jump label site jumping elsewhere.
- * Sealed, the hypervisor side refuses them: no exception, text unchanged.
+ * it never declared: a lone INT3, a jump label site jumping elsewhere, and
+ * a static call trampoline jumping into the middle of a function (past
+ * HEKI's own check of the target). Sealed, the hypervisor side refuses
+ * them: no exception, text unchanged.
  */
 FIXTURE_VARIANT_ADD(attack, patch_int3) {
 	.file = "patch_int3", .sealed = "ignored ",
@@ -167,6 +169,10 @@ FIXTURE_VARIANT_ADD(attack, patch_int3) {
 
 FIXTURE_VARIANT_ADD(attack, patch_jump) {
 	.file = "patch_jump", .sealed = "ignored ",
+};
+
+FIXTURE_VARIANT_ADD(attack, patch_static_call) {
+	.file = "patch_static_call", .sealed = "ignored ",
 };
 
 /* The INT3 written with text_poke(), as a kprobe armed before the seal. */

@@ -500,27 +500,60 @@ TEST(policy_kprobes)
 			     sealed ? 12 : 11));
 }
 
-/*
- * A static call retargeted from user space (debugfs heki_test/static_call):
- * sealed, the update is refused and the call keeps its target, key and
- * call sites alike; otherwise the new target runs.
- */
-TEST(policy_static_call)
+#define STATIC_CALL_FILE	HEKI_TEST_DIR "/static_call"
+
+/* Retarget the test static call to @to and check what a call runs. */
+static void retarget_test_call(struct __test_metadata *_metadata, char to)
 {
-	const char *file = HEKI_TEST_DIR "/static_call";
+	char want[32], out[32];
+
+	snprintf(want, sizeof(want), "target=%c ran=%c", to, to);
+	ASSERT_EQ(0, write_str(STATIC_CALL_FILE, to == 'a' ? "a" : "b"));
+	ASSERT_EQ(0, read_file(STATIC_CALL_FILE, out, sizeof(out)));
+	ASSERT_STREQ(want, out);
+}
+
+/*
+ * A static call retargeted from user space (debugfs heki_test/static_call)
+ * 50 times: the call site and the trampoline follow every update (written
+ * by the backend once sealed, none refused).
+ */
+TEST(static_call_retarget)
+{
+	enum heki_mode mode = heki_mode_as_expected(_metadata);
+	long long changes = heki_text("changes");
+	long long refused = heki_text("refused");
+	int i;
+
+	if (access(STATIC_CALL_FILE, F_OK))
+		SKIP(return, "no " STATIC_CALL_FILE " (CONFIG_HEKI_TEST)");
+	retarget_test_call(_metadata, 'a');
+	for (i = 0; i < 25; i++) {
+		retarget_test_call(_metadata, 'b');
+		retarget_test_call(_metadata, 'a');
+	}
+	expect_text_changes(_metadata, mode, changes, refused, 50);
+}
+
+/*
+ * A static call retargeted to the second byte of a function: sealed,
+ * refused before anything changes (-EPERM); otherwise it goes through
+ * (and is put back at once). The call keeps its target either way.
+ */
+TEST(policy_static_call_target)
+{
 	bool sealed = refused(_metadata);
 	char out[32];
+	int ret;
 
-	if (access(file, F_OK))
-		SKIP(return, "no %s (CONFIG_HEKI_TEST)", file);
-	ASSERT_EQ(0, read_file(file, out, sizeof(out)));
-	ASSERT_STREQ("target=a ran=a", out);
-	ASSERT_EQ(0, write_str(file, "b"));
-	ASSERT_EQ(0, read_file(file, out, sizeof(out)));
-	EXPECT_STREQ(sealed ? "target=a ran=a" : "target=b ran=b", out);
-	ASSERT_EQ(0, write_str(file, "a"));
-	ASSERT_EQ(0, read_file(file, out, sizeof(out)));
-	EXPECT_STREQ("target=a ran=a", out);
+	if (access(STATIC_CALL_FILE, F_OK))
+		SKIP(return, "no " STATIC_CALL_FILE " (CONFIG_HEKI_TEST)");
+	retarget_test_call(_metadata, 'b');
+	ret = write_str(STATIC_CALL_FILE, "x");
+	EXPECT_EQ(sealed ? -EPERM : 0, ret);
+	ASSERT_EQ(0, read_file(STATIC_CALL_FILE, out, sizeof(out)));
+	EXPECT_STREQ("target=b ran=b", out);
+	retarget_test_call(_metadata, 'a');
 }
 
 /*
