@@ -2,8 +2,10 @@
 """The kernel side of the repository: patch directories and overlay files.
 
 A patch directory patches/linux/NNNN-slug/ holds `message` (commit message),
-`files` (overlay paths the patch adds; a trailing '/' claims a directory) and
-optional `*.diff` hunks against upstream files, applied in name order.
+`files` (overlay paths the patch adds; a trailing '/' claims a directory),
+optional `*.diff` hunks against upstream files, applied in name order, and
+an optional `checkpatch-ignore` (checkpatch types that are false positives
+for this patch, one a line, each with its reason in a `#` comment).
 """
 
 import os
@@ -28,6 +30,15 @@ class Patch:
             with open(fpath) as f:
                 self.claims = [l.strip() for l in f
                                if l.strip() and not l.startswith('#')]
+        # checkpatch types this patch is allowed, each with its reason in
+        # a comment of the file (false positives, e.g. a macro argument
+        # that is a name, not an expression).
+        self.checkpatch_ignore = []
+        ipath = os.path.join(path, 'checkpatch-ignore')
+        if os.path.exists(ipath):
+            with open(ipath) as f:
+                self.checkpatch_ignore = [l.strip() for l in f
+                                          if l.strip() and not l.startswith('#')]
         self.diffs = sorted(os.path.join(path, d) for d in os.listdir(path)
                             if d.endswith('.diff'))
 

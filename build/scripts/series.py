@@ -17,7 +17,9 @@ check <repo> <base> <outdir> <fragment>...
     `checkpatch.pl --strict` on every patch and build every step of the
     series (incrementally, with the given config fragments).  The one
     checkpatch warning not reported is "does MAINTAINERS need updating?":
-    the series adds the MAINTAINERS entry in its last patch, as usual.
+    the series adds the MAINTAINERS entry in its last patch, as usual;
+    a patch directory's `checkpatch-ignore` names the false positives
+    that patch is allowed.
 """
 
 import glob
@@ -193,8 +195,14 @@ def check(repo, base, outdir, fragments):
                             dirs_exist_ok=True)
     mails = sorted(glob.glob(os.path.join(os.path.abspath(outdir),
                                           '[0-9]*.patch')))[1:]
+    patches = linux_patches.load_patches(repo)
+    if len(patches) != len(mails):
+        sys.exit(f'series-check: {len(mails)} patches in {outdir}, '
+                 f'{len(patches)} in the repository: run make series')
     failures = 0
     for i, mail in enumerate(mails, 1):
+        ignore = ','.join(['FILE_PATH_CHANGES'] +
+                          patches[i - 1].checkpatch_ignore)
         title = os.path.basename(mail)
         r = subprocess.run(['git', '-C', work, '-c', f'user.name={name}',
                             '-c', f'user.email={email}', 'am', '-q', mail],
@@ -204,7 +212,7 @@ def check(repo, base, outdir, fragments):
                      f'{r.stdout}{r.stderr}')
         r = subprocess.run([os.path.join(work, 'scripts', 'checkpatch.pl'),
                             '--strict', '--terse', '--no-summary',
-                            '--show-types', '--ignore', 'FILE_PATH_CHANGES',
+                            '--show-types', '--ignore', ignore,
                             mail], cwd=work, env=SYSTEM_PYTHON,
                            capture_output=True, text=True)
         if r.returncode or r.stdout.strip():

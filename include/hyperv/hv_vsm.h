@@ -150,8 +150,8 @@ enum hv_vsm_kdata_type {
  * @jump_table: VTL0 virtual address of the first jump table entry
  * @jump_table_end: its end
  * @ro_after_init: VTL0 virtual address of its read-only-after-init data
- * @ro_after_init_end: its end; the sites of static keys in there are
- *                     never changed
+ * @ro_after_init_end: its end; the sites of static keys and static calls
+ *                     in there are never changed
  * @static_call_sites: VTL0 virtual address of the first static call site
  *                     entry (&struct hv_vsm_static_call_site), 0 without
  *                     inline static calls
@@ -208,7 +208,8 @@ struct hv_vsm_jump_entry {
  * struct hv_vsm_static_call_site - An entry of VTL0's static call site table
  * @addr: offset from this field to the call site
  * @key: offset from this field to the static call key; bit 0 marks a tail
- *       call (a jump), bit 1 a site in init text
+ *       call (a jump), bit 1 a site in init text; the sites of keys in
+ *       read-only-after-init data are never changed
  *
  * The layout of struct static_call_site (relative references).
  */
@@ -219,6 +220,7 @@ struct hv_vsm_static_call_site {
 
 #define HV_VSM_STATIC_CALL_SITE_TAIL	BIT(0)
 #define HV_VSM_STATIC_CALL_SITE_INIT	BIT(1)
+#define HV_VSM_STATIC_CALL_SITE_FLAGS	GENMASK(1, 0)
 #define HV_VSM_STATIC_CALL_TRAMP_SIZE	8
 
 /**

@@ -25,7 +25,8 @@
  * and back, must be written; every forged change (another address, other
  * bytes, another size or target, a lone INT3, the site of a key in
  * read-only-after-init data, a static call into the middle of a function
- * or into rodata, a trampoline that calls, a call site that jumps,
+ * or into rodata, a trampoline that calls, a call site that jumps, the
+ * call site of a static call with a read-only key,
  * overlapping, too many or malformed changes, a bad list page) refused
  * with its errno and the text left as it was.
  *
@@ -811,28 +812,51 @@ static noinline int vsm_test_call_site(void)
 	return static_call(vsm_test_call)() + 1;
 }
 
+/* A static call the kernel can never update once init is done. */
+static void vsm_test_nothing(void)
+{
+}
+
+DEFINE_STATIC_CALL_NULL_RO(vsm_test_ro_call, vsm_test_nothing);
+
+static noinline void vsm_test_ro_call_site(void)
+{
+	static_call_cond(vsm_test_ro_call)();
+	barrier();
+}
+
 static struct {
-	unsigned long tramp, site;
+	unsigned long tramp, site, ro_site;
 	u8 tramp_now[JMP32_INSN_SIZE], site_now[CALL_INSN_SIZE];
+	u8 ro_site_now[CALL_INSN_SIZE];
 } sc;
 
-/* Find the call site of vsm_test_call; false without one. */
-static bool find_sc_site(void)
+/* The call site of static call key @key; 0 without one. */
+static unsigned long find_sc_site(struct static_call_key *key)
 {
 	struct static_call_site *s;
-	unsigned long key;
+	unsigned long k;
 
-	sc.tramp = (unsigned long)&STATIC_CALL_TRAMP(vsm_test_call);
 	for (s = __start_static_call_sites; s < __stop_static_call_sites; s++) {
-		key = ((unsigned long)&s->key + s->key) & ~STATIC_CALL_SITE_FLAGS;
-		if (key != (unsigned long)&STATIC_CALL_KEY(vsm_test_call))
-			continue;
-		sc.site = (unsigned long)&s->addr + s->addr;
-		memcpy(sc.tramp_now, (void *)sc.tramp, sizeof(sc.tramp_now));
-		memcpy(sc.site_now, (void *)sc.site, sizeof(sc.site_now));
-		return true;
+		k = ((unsigned long)&s->key + s->key) & ~STATIC_CALL_SITE_FLAGS;
+		if (k == (unsigned long)key)
+			return (unsigned long)&s->addr + s->addr;
 	}
-	return false;
+	return 0;
+}
+
+/* Find the test static calls' trampoline and sites; false without them. */
+static bool find_sc_sites(void)
+{
+	sc.tramp = (unsigned long)&STATIC_CALL_TRAMP(vsm_test_call);
+	sc.site = find_sc_site(&STATIC_CALL_KEY(vsm_test_call));
+	sc.ro_site = find_sc_site(&STATIC_CALL_KEY(vsm_test_ro_call));
+	if (!sc.site || !sc.ro_site)
+		return false;
+	memcpy(sc.tramp_now, (void *)sc.tramp, sizeof(sc.tramp_now));
+	memcpy(sc.site_now, (void *)sc.site, sizeof(sc.site_now));
+	memcpy(sc.ro_site_now, (void *)sc.ro_site, sizeof(sc.ro_site_now));
+	return true;
 }
 
 struct patch_req {
@@ -1025,6 +1049,12 @@ static void patch_sc_site_mid(struct patch_req *r)
 	patch_branch(r, sc.site, CALL_INSN_OPCODE, (u8 *)vsm_test_call_a + 1);
 }
 
+/* The call site of a static call with its key in read-only-after-init data. */
+static void patch_sc_ro_key_site(struct patch_req *r)
+{
+	patch_branch(r, sc.ro_site, CALL_INSN_OPCODE, vsm_test_call_a);
+}
+
 static void patch_none(struct patch_req *r)
 {
 	r->count = 0;
@@ -1113,6 +1143,7 @@ static const struct {
 	{ "patch_text_sc_site_jmp", -EPERM, patch_sc_site_jmp },
 	{ "patch_text_sc_site_int3", -EPERM, patch_sc_site_int3 },
 	{ "patch_text_sc_site_mid", -EPERM, patch_sc_site_mid },
+	{ "patch_text_sc_ro_key_site", -ENOENT, patch_sc_ro_key_site },
 };
 
 /*
@@ -1132,7 +1163,7 @@ static void run_patch_text(struct vsm_results *res)
 		res->skipped = "no jump label site (CONFIG_JUMP_LABEL)";
 		return;
 	}
-	if (!find_sc_site()) {
+	if (!find_sc_sites()) {
 		res->skipped = "no static call site (CONFIG_HAVE_STATIC_CALL_INLINE)";
 		return;
 	}
@@ -1169,15 +1200,18 @@ static void run_patch_text(struct vsm_results *res)
 			      !memcmp((void *)sc.tramp, sc.tramp_now,
 				      sizeof(sc.tramp_now)) &&
 			      !memcmp((void *)sc.site, sc.site_now,
-				      sizeof(sc.site_now));
+				      sizeof(sc.site_now)) &&
+			      !memcmp((void *)sc.ro_site, sc.ro_site_now,
+				      sizeof(sc.ro_site_now));
 	}
 	free_page((unsigned long)r.p);
 	/* The paths the sites' bytes choose are still the keys'. */
 	if (vsm_test_key_path() || vsm_test_ro_key_path())
 		pr_err("the site of a test key jumps while the key is off\n");
-	/* The static call is back at its target. */
+	/* The static calls are back at their targets. */
 	if (vsm_test_call_site() != 2)
 		pr_err("the test static call does not call its target\n");
+	vsm_test_ro_call_site();
 }
 
 /* The valid request of call @nr of the table, or NULL for all arguments 0. */

@@ -111,7 +111,11 @@ static bool hv_vsm_vtl1_tramps_valid(u64 start, u64 end)
  * @size: its size
  *
  * Keeps the call sites that lie in the kernel text (those in init text are
- * gone), and the trampolines if their section is made of trampolines only.
+ * gone) of keys the kernel can update (not those in read-only-after-init
+ * data, DEFINE_STATIC_CALL_NULL_RO()), and the trampolines if their
+ * section is made of trampolines only. Trampolines have no key VTL1 can
+ * find: those of read-only keys stay changeable, though no call site of
+ * the kernel calls them once the sites were patched at boot.
  *
  * Context: LOAD_KDATA, after hv_vsm_vtl1_text_init() took the text; state
  * lock held.
@@ -160,12 +164,17 @@ int hv_vsm_vtl1_static_call_init(const struct hv_vsm_kernel_info *info,
 	e = rodata + off;
 	for (i = 0; i < nr; i++) {
 		u64 entry = info->static_call_sites + i * sizeof(*e);
+		u64 key = entry + offsetof(struct hv_vsm_static_call_site, key) +
+			  (e[i].key & ~(s32)HV_VSM_STATIC_CALL_SITE_FLAGS);
 		struct hv_vsm_vtl1_sc_site s = {
 			.va = entry + offsetof(struct hv_vsm_static_call_site, addr) +
 			      e[i].addr,
 			.tail = e[i].key & HV_VSM_STATIC_CALL_SITE_TAIL,
 		};
 
+		/* The kernel cannot update a key in read-only-after-init data. */
+		if (key >= info->ro_after_init && key < info->ro_after_init_end)
+			continue;
 		if (!(e[i].key & HV_VSM_STATIC_CALL_SITE_INIT) &&
 		    hv_vsm_vtl1_in_kernel_text(s.va, CALL_INSN_SIZE))
 			sites[n++] = s;
