@@ -186,6 +186,9 @@ struct heki_text_poke {
  *               array of lines, one per register group, each the group
  *               name and then the bits or registers pinned, separated by
  *               spaces (for instance ``"cr0 PE WP PG"``). May be NULL.
+ * @pins_tables: @lock_regs pins the descriptor table registers (GDTR,
+ *               IDTR, LDTR, TR): no process may get an LDT, which could
+ *               not be loaded once sealed (see heki_ldt_refused()).
  * @lock_regs: Pin the control registers of the calling CPU. Called on every
  *             online CPU at end of boot, and then on each CPU that comes
  *             online, from a CPU hotplug callback running on that CPU.
@@ -223,6 +226,7 @@ struct heki_text_poke {
 struct heki_hypervisor {
 	const char *name;
 	const char *const *pinned_regs;
+	bool pins_tables;
 	int (*lock_regs)(void);
 	int (*protect_memory)(const struct heki_range *ranges,
 			      unsigned long nranges);
@@ -270,6 +274,7 @@ int heki_validate_module(const char *name, const void *image, size_t len,
 			 unsigned int nregions, u64 *token);
 int heki_free_module_init(const char *name, u64 token);
 int heki_unload_module(const char *name, u64 token);
+bool heki_ldt_refused(void);
 bool heki_text_patched(void);
 bool heki_text_refuses(const char *feature);
 bool heki_text_refuses_target(const char *feature, const void *target);
@@ -304,6 +309,11 @@ static inline int heki_keep_kdata(enum heki_kdata_type type,
 				  const void *data, size_t size)
 {
 	return 0;
+}
+
+static inline bool heki_ldt_refused(void)
+{
+	return false;
 }
 
 static inline bool heki_text_patched(void)

@@ -57,6 +57,28 @@ bool heki_is_disabled(void)
 }
 EXPORT_SYMBOL_GPL(heki_is_disabled);
 
+/**
+ * heki_ldt_refused() - Whether a process may not get its own LDT
+ *
+ * Once a backend that pins the descriptor table registers sealed the
+ * kernel, loading a process's LDT at a context switch would fault, and an
+ * LDT a process got before lives on in its children: modify_ldt() checks
+ * this before it installs one. The backend registers before any user
+ * process runs.
+ *
+ * Return: true, after a ``heki:`` line (rate limited), with such a
+ * backend; false without one and with heki=off.
+ */
+bool heki_ldt_refused(void)
+{
+	struct heki_hypervisor *hv = READ_ONCE(heki_core.hv);
+
+	if (!hv || !hv->pins_tables)
+		return false;
+	pr_info_ratelimited("modify_ldt() refused: the descriptor tables are pinned at the end of boot\n");
+	return true;
+}
+
 static const char *const state_names[] = {
 	[HEKI_STATE_DISABLED] = "disabled",
 	[HEKI_STATE_NO_BACKEND] = "no backend",

@@ -507,6 +507,7 @@ static void __init hv_vsm_vtl0_describe_pins(void)
 static struct heki_hypervisor hv_vsm_vtl0_heki = {
 	.name = "hyperv-vsm",
 	.pinned_regs = hv_vsm_vtl0_pinned,
+	.pins_tables = true,
 	.lock_regs = hv_vsm_vtl0_lock_regs,
 	.protect_memory = hv_vsm_vtl0_protect_memory,
 	.load_kdata = hv_vsm_vtl0_load_kdata,

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/kexec.h>
+#include <asm/ldt.h>
 #include <linux/perf_event.h>
 #include <sched.h>
 #include <signal.h>
@@ -554,6 +555,46 @@ TEST(policy_static_call_target)
 	ASSERT_EQ(0, read_file(STATIC_CALL_FILE, out, sizeof(out)));
 	EXPECT_STREQ("target=b ran=b", out);
 	retarget_test_call(_metadata, 'a');
+}
+
+/*
+ * modify_ldt() writing a data segment of the process's LDT: -EPERM sealed
+ * by a backend that pins the descriptor tables (the LDT could not be
+ * loaded at a context switch), done otherwise, and the entry reads back.
+ */
+TEST(policy_modify_ldt)
+{
+	bool sealed = refused(_metadata);
+	struct user_desc desc = {
+		.entry_number = 0,
+		.limit = 0xfffff,
+		.seg_32bit = 1,
+		.limit_in_pages = 1,
+	};
+	unsigned char ldt[16] = {};
+	long ret;
+
+	/*
+	 * modify_ldt() returns its errors as an unsigned int, which syscall()
+	 * takes for a success: the error is the low 32 bits. Only a kernel
+	 * without the system call makes it fail.
+	 */
+	ret = syscall(SYS_modify_ldt, 1, &desc, sizeof(desc));
+	if (ret == -1)
+		SKIP(return, "no modify_ldt() (CONFIG_MODIFY_LDT_SYSCALL): %s",
+		     strerror(errno));
+	if (sealed) {
+		ASSERT_EQ(-EPERM, (int)ret);
+		ASSERT_EQ(0, syscall(SYS_modify_ldt, 0, ldt, sizeof(ldt)));
+		return;
+	}
+	ASSERT_EQ(0, (int)ret);
+	ASSERT_EQ((long)sizeof(ldt), syscall(SYS_modify_ldt, 0, ldt, sizeof(ldt)));
+	/* Limit 0xfffff in 4 KiB pages, present. */
+	EXPECT_EQ(0xff, ldt[0]);
+	EXPECT_NE(0, ldt[5] & 0x80);
+	/* The process keeps running with its LDT loaded. */
+	usleep(1000);
 }
 
 /*
