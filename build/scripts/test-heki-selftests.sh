@@ -86,7 +86,8 @@ all_failed() {
 }
 
 # <log>: with the state unchecked, every attack test failed (the attacks
-# got through), and so did every module test that expects a refusal.
+# got through), and so did every module test that expects a refusal and
+# every policy test (the features worked).
 each_failed() {
 	local line n
 	line=$(grep -a '^heki-selftests: ' "$1" | tail -1)
@@ -95,6 +96,9 @@ each_failed() {
 		[ "${BASH_REMATCH[1]}" -ge "$MIN_ATTACKS" ] || return 1
 	for n in unsigned_module; do
 		grep -a -q "^not ok [0-9]* modules\.$n\$" "$1" || return 1
+	done
+	for n in kprobes static_call_target modify_ldt kexec bpf_jit; do
+		grep -a -q "^not ok [0-9]* global\.policy_$n\$" "$1" || return 1
 	done
 	[ "$(grep -a -c -E '^not ok [0-9]+ tamper\.[a-z_]+\.after_layout$' "$1")" -ge 7 ]
 }

@@ -63,8 +63,8 @@ EXPORT_SYMBOL_GPL(heki_is_disabled);
  * Once a backend that pins the descriptor table registers sealed the
  * kernel, loading a process's LDT at a context switch would fault, and an
  * LDT a process got before lives on in its children: modify_ldt() checks
- * this before it installs one. The backend registers before any user
- * process runs.
+ * this before it installs one, from the backend's registration on (user
+ * mode helpers started earlier in boot are not covered).
  *
  * Return: true, after a ``heki:`` line (rate limited), with such a
  * backend; false without one and with heki=off.

@@ -215,9 +215,12 @@ static ssize_t static_call_read(struct file *file, char __user *ubuf,
 	char buf[32];
 	int len;
 
+	/* Not while a forged target is in place, where it got through. */
+	mutex_lock(&heki_test_call_lock);
 	len = scnprintf(buf, sizeof(buf), "target=%c ran=%c\n",
 			static_call_query(heki_test_call) == heki_test_call_b ?
 			'b' : 'a', static_call(heki_test_call)());
+	mutex_unlock(&heki_test_call_lock);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
