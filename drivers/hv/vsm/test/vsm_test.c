@@ -26,7 +26,8 @@
  * bytes, another size or target, a lone INT3, the site of a key in
  * read-only-after-init data, a static call into the middle of a function
  * or into rodata, a trampoline that calls, a call site that jumps, the
- * call site of a static call with a read-only key,
+ * call site of a static call with a read-only key, a batch of a declared
+ * jump label change and a forged static call,
  * overlapping, too many or malformed changes, a bad list page) refused
  * with its errno and the text left as it was.
  *
@@ -1049,6 +1050,36 @@ static void patch_sc_site_mid(struct patch_req *r)
 	patch_branch(r, sc.site, CALL_INSN_OPCODE, (u8 *)vsm_test_call_a + 1);
 }
 
+/* The test trampoline's jump to @dest. */
+static const u8 *tramp_jmp(const void *dest)
+{
+	return text_gen_insn(JMP32_INSN_OPCODE, (void *)sc.tramp, dest);
+}
+
+/* A jump label site and a static call trampoline in one batch. */
+static void patch_mixed_declared(struct patch_req *r)
+{
+	patch_one(r, 0, site.va, site_jump(site.target), site.size);
+	r->after = r->p[0].bytes;
+	patch_one(r, 1, sc.tramp, tramp_jmp(vsm_test_call_b), JMP32_INSN_SIZE);
+	r->tramp_after = r->p[1].bytes;
+}
+
+static void patch_mixed_back(struct patch_req *r)
+{
+	patch_one(r, 0, sc.tramp, tramp_jmp(vsm_test_call_a), JMP32_INSN_SIZE);
+	r->tramp_after = r->p[0].bytes;
+	patch_one(r, 1, site.va, site.nop, site.size);
+	r->after = site.nop;
+}
+
+/* A declared jump label change and a forged static call: neither. */
+static void patch_mixed_forged(struct patch_req *r)
+{
+	patch_one(r, 0, site.va, site_jump(site.target), site.size);
+	patch_one(r, 1, sc.tramp, tramp_jmp((u8 *)vsm_test_call_a + 1), JMP32_INSN_SIZE);
+}
+
 /* The call site of a static call with its key in read-only-after-init data. */
 static void patch_sc_ro_key_site(struct patch_req *r)
 {
@@ -1144,6 +1175,9 @@ static const struct {
 	{ "patch_text_sc_site_int3", -EPERM, patch_sc_site_int3 },
 	{ "patch_text_sc_site_mid", -EPERM, patch_sc_site_mid },
 	{ "patch_text_sc_ro_key_site", -ENOENT, patch_sc_ro_key_site },
+	{ "patch_text_mixed_declared", 0, patch_mixed_declared },
+	{ "patch_text_mixed_back", 0, patch_mixed_back },
+	{ "patch_text_mixed_forged", -EPERM, patch_mixed_forged },
 };
 
 /*
