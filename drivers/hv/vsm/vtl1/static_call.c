@@ -32,6 +32,7 @@
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
 #include <linux/bsearch.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -128,7 +129,6 @@ int hv_vsm_vtl1_static_call_init(const struct hv_vsm_kernel_info *info,
 	const struct hv_vsm_static_call_site *e;
 	struct hv_vsm_vtl1_sc_site *sites;
 	size_t i, n = 0, nr;
-	u64 off, bytes;
 
 	kvfree(hv_vsm_vtl1_sc_sites);
 	hv_vsm_vtl1_sc_sites = NULL;
@@ -137,13 +137,11 @@ int hv_vsm_vtl1_static_call_init(const struct hv_vsm_kernel_info *info,
 	hv_vsm_vtl1_tramps_end = 0;
 	if (!info)
 		return 0;
-	off = info->static_call_sites - info->rodata;
-	bytes = info->static_call_sites_end - info->static_call_sites;
-	if (info->static_call_sites > info->static_call_sites_end ||
-	    bytes % sizeof(*e) ||
-	    (bytes && (info->static_call_sites < info->rodata ||
-		       bytes > size || off > size - bytes)))
-		return -EINVAL;
+	e = hv_vsm_vtl1_kdata_table(info, info->static_call_sites,
+				    info->static_call_sites_end, sizeof(*e),
+				    rodata, size, &nr);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
 
 	if (info->static_call_tramps != info->static_call_tramps_end) {
 		if (hv_vsm_vtl1_tramps_valid(info->static_call_tramps,
@@ -155,13 +153,11 @@ int hv_vsm_vtl1_static_call_init(const struct hv_vsm_kernel_info *info,
 		}
 	}
 
-	nr = bytes / sizeof(*e);
 	if (!nr)
 		return 0;
 	sites = kvmalloc_array(nr, sizeof(*sites), GFP_KERNEL);
 	if (!sites)
 		return -ENOMEM;
-	e = rodata + off;
 	for (i = 0; i < nr; i++) {
 		u64 entry = info->static_call_sites + i * sizeof(*e);
 		u64 key = entry + offsetof(struct hv_vsm_static_call_site, key) +
@@ -172,8 +168,7 @@ int hv_vsm_vtl1_static_call_init(const struct hv_vsm_kernel_info *info,
 			.tail = e[i].key & HV_VSM_STATIC_CALL_SITE_TAIL,
 		};
 
-		/* The kernel cannot update a key in read-only-after-init data. */
-		if (key >= info->ro_after_init && key < info->ro_after_init_end)
+		if (hv_vsm_vtl1_ro_key(info, key))
 			continue;
 		if (!(e[i].key & HV_VSM_STATIC_CALL_SITE_INIT) &&
 		    hv_vsm_vtl1_in_kernel_text(s.va, CALL_INSN_SIZE))

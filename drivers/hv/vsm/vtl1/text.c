@@ -25,6 +25,7 @@
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
 
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -87,6 +88,49 @@ bool hv_vsm_vtl1_in_kernel_text(u64 va, u64 len)
 }
 
 /**
+ * hv_vsm_vtl1_kdata_table() - Find a table of VTL0's read-only data
+ * @info: the kernel information
+ * @start: VTL0 virtual address of the table's first entry
+ * @end: its end
+ * @entsize: size of an entry
+ * @rodata: VTL1's copy of VTL0's read-only data
+ * @size: its size
+ * @nr: set to the number of entries
+ *
+ * Return: the table in @rodata (NULL if empty), or ERR_PTR(-EINVAL) if it
+ * is not inside @rodata or not made of whole entries.
+ */
+const void *hv_vsm_vtl1_kdata_table(const struct hv_vsm_kernel_info *info,
+				    u64 start, u64 end, size_t entsize,
+				    const void *rodata, size_t size, size_t *nr)
+{
+	u64 off = start - info->rodata, bytes = end - start;
+
+	*nr = 0;
+	if (start > end || bytes % entsize)
+		return ERR_PTR(-EINVAL);
+	if (!bytes)
+		return NULL;
+	if (start < info->rodata || bytes > size || off > size - bytes)
+		return ERR_PTR(-EINVAL);
+	*nr = bytes / entsize;
+	return rodata + off;
+}
+
+/**
+ * hv_vsm_vtl1_ro_key() - Whether a key lies in read-only-after-init data
+ * @info: the kernel information
+ * @key: VTL0 virtual address of a static key or static call key
+ *
+ * Return: true if the kernel itself can never change the key again, nor
+ * the sites of the key.
+ */
+bool hv_vsm_vtl1_ro_key(const struct hv_vsm_kernel_info *info, u64 key)
+{
+	return key >= info->ro_after_init && key < info->ro_after_init_end;
+}
+
+/**
  * hv_vsm_vtl1_text_init() - Take the kernel text and jump table of LOAD_KDATA
  * @info: the kernel information, NULL to forget the text and its sites
  * @rodata: VTL1's copy of VTL0's read-only data, which has the jump table
@@ -107,7 +151,6 @@ int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 	const struct hv_vsm_jump_entry *e;
 	struct hv_vsm_vtl1_site *sites;
 	size_t i, n = 0, nr;
-	u64 off, bytes;
 	int ret;
 
 	kvfree(hv_vsm_vtl1_sites);
@@ -118,28 +161,21 @@ int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 	WRITE_ONCE(hv_vsm_vtl1_text_exec, false);
 	if (!info)
 		return 0;
-	off = info->jump_table - info->rodata;
-	bytes = info->jump_table_end - info->jump_table;
-	if (info->text >= info->text_end || !PAGE_ALIGNED(info->text) ||
-	    !PAGE_ALIGNED(info->text_pa) ||
-	    info->jump_table > info->jump_table_end || bytes % sizeof(*e) ||
-	    (bytes && (info->jump_table < info->rodata || bytes > size ||
-		       off > size - bytes)))
+	e = hv_vsm_vtl1_kdata_table(info, info->jump_table, info->jump_table_end,
+				    sizeof(*e), rodata, size, &nr);
+	if (IS_ERR(e) || info->text >= info->text_end ||
+	    !PAGE_ALIGNED(info->text) || !PAGE_ALIGNED(info->text_pa))
 		return -EINVAL;
 	hv_vsm_vtl1_text = info->text;
 	hv_vsm_vtl1_text_end = info->text_end;
 	WRITE_ONCE(hv_vsm_vtl1_text_pa, info->text_pa);
 
 	ret = hv_vsm_vtl1_static_call_init(info, rodata, size);
-	if (ret)
+	if (ret || !nr)
 		return ret;
-	nr = bytes / sizeof(*e);
-	if (!nr)
-		return 0;
 	sites = kvmalloc_array(nr, sizeof(*sites), GFP_KERNEL);
 	if (!sites)
 		return -ENOMEM;
-	e = rodata + off;
 	for (i = 0; i < nr; i++) {
 		u64 entry = info->jump_table + i * sizeof(*e);
 		u64 key = entry + offsetof(struct hv_vsm_jump_entry, key) +
@@ -150,8 +186,7 @@ int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 				  e[i].target,
 		};
 
-		/* The kernel cannot flip a key in read-only-after-init data. */
-		if (key >= info->ro_after_init && key < info->ro_after_init_end)
+		if (hv_vsm_vtl1_ro_key(info, key))
 			continue;
 		if (hv_vsm_vtl1_in_kernel_text(s.va, JMP32_INSN_SIZE) &&
 		    hv_vsm_vtl1_in_kernel_text(s.target, 1))

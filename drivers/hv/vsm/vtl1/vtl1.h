@@ -134,6 +134,10 @@ int hv_vsm_vtl1_static_call_check(const struct hv_vsm_text_patch *p,
 /* text.c */
 int hv_vsm_vtl1_text_init(const struct hv_vsm_kernel_info *info,
 			  const void *rodata, size_t size);
+const void *hv_vsm_vtl1_kdata_table(const struct hv_vsm_kernel_info *info,
+				    u64 start, u64 end, size_t entsize,
+				    const void *rodata, size_t size, size_t *nr);
+bool hv_vsm_vtl1_ro_key(const struct hv_vsm_kernel_info *info, u64 key);
 bool hv_vsm_vtl1_in_kernel_text(u64 va, u64 len);
 int hv_vsm_vtl1_text_read_va(u64 va, u8 *buf, size_t len);
 void hv_vsm_vtl1_text_seal(void);
