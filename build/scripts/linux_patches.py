@@ -17,6 +17,14 @@ NOT_OVERLAY = {'build', 'patches', 'qemu', 'docs', 'out', 'bench', '.ci',
                '.git', '.gitignore', 'README.md', 'Makefile'}
 
 
+def read_list(path):
+    """The non-empty lines of @path that are not # comments; [] if absent."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [l.strip() for l in f if l.strip() and not l.startswith('#')]
+
+
 class Patch:
     def __init__(self, path):
         self.path = path
@@ -24,21 +32,12 @@ class Patch:
         with open(os.path.join(path, 'message')) as f:
             self.message = f.read().strip() + '\n'
         self.subject = self.message.splitlines()[0]
-        self.claims = []
-        fpath = os.path.join(path, 'files')
-        if os.path.exists(fpath):
-            with open(fpath) as f:
-                self.claims = [l.strip() for l in f
-                               if l.strip() and not l.startswith('#')]
+        self.claims = read_list(os.path.join(path, 'files'))
         # checkpatch types this patch is allowed, each with its reason in
         # a comment of the file (false positives, e.g. a macro argument
         # that is a name, not an expression).
-        self.checkpatch_ignore = []
-        ipath = os.path.join(path, 'checkpatch-ignore')
-        if os.path.exists(ipath):
-            with open(ipath) as f:
-                self.checkpatch_ignore = [l.strip() for l in f
-                                          if l.strip() and not l.startswith('#')]
+        self.checkpatch_ignore = read_list(os.path.join(path,
+                                                        'checkpatch-ignore'))
         self.diffs = sorted(os.path.join(path, d) for d in os.listdir(path)
                             if d.endswith('.diff'))
 
