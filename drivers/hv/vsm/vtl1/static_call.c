@@ -284,15 +284,15 @@ static bool hv_vsm_vtl1_jump_form(const u8 *insn, u64 va, bool target)
  * @len: their number, at least %HV_VSM_STATIC_CALL_TRAMP_SIZE unless the
  *       text ends before
  *
- * Context: PATCH_TEXT, state lock held.
  * The bytes there now are sealed text, which only the kernel before the
  * end of boot and VTL1 wrote: they tell the kind of the site (call, jump,
  * conditional jump) whatever their target.
  *
+ * Context: PATCH_TEXT, state lock held; @p->va is a call site or a
+ * trampoline (hv_vsm_vtl1_static_call_site()).
  * Return: 0 if @p is an instruction the kernel writes at the call site or
- * trampoline at @p->va; -ENOENT if there is none; -EPERM if it holds an
- * instruction of no kind the kernel writes there, or @p is not one it may
- * take.
+ * trampoline at @p->va; -EPERM if it holds an instruction of no kind the
+ * kernel writes there, or @p is not one it may take.
  */
 int hv_vsm_vtl1_static_call_check(const struct hv_vsm_text_patch *p,
 				  const u8 *cur, size_t len)
@@ -316,8 +316,6 @@ int hv_vsm_vtl1_static_call_check(const struct hv_vsm_text_patch *p,
 							      sizeof(jcc)) ?
 			       0 : -EPERM;
 		}
-	} else if (!hv_vsm_vtl1_is_tramp(p->va)) {
-		return -ENOENT;
 	} else if (len < HV_VSM_STATIC_CALL_TRAMP_SIZE ||
 		   memcmp(cur + CALL_INSN_SIZE, hv_vsm_tramp_ud,
 			  sizeof(hv_vsm_tramp_ud))) {
