@@ -255,6 +255,7 @@ typedef void (*heki_walk_fn)(void *data, unsigned long va, unsigned long pfn,
 #ifdef CONFIG_HEKI
 
 int heki_register_hypervisor(struct heki_hypervisor *hv);
+int heki_backend_failed(const char *name, const char *reason);
 void heki_late_init(void);
 void heki_map_range(unsigned long start, unsigned long end);
 void heki_unmap_range(unsigned long start, unsigned long end);
@@ -283,6 +284,11 @@ int heki_text_poke(const struct heki_text_poke *pokes, unsigned int n);
 #else /* !CONFIG_HEKI */
 
 static inline int heki_register_hypervisor(struct heki_hypervisor *hv)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int heki_backend_failed(const char *name, const char *reason)
 {
 	return -EOPNOTSUPP;
 }

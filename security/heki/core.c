@@ -13,6 +13,7 @@
 #include <linux/export.h>
 #include <linux/init.h>
 #include <linux/kstrtox.h>
+#include <linux/lockdep.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -85,6 +86,7 @@ static const char *const state_names[] = {
 	[HEKI_STATE_ACTIVE] = "active",
 	[HEKI_STATE_SEALED] = "sealed",
 	[HEKI_STATE_INCOMPLETE] = "incomplete",
+	[HEKI_STATE_FAILED] = "failed",
 };
 
 /**
@@ -144,6 +146,22 @@ void heki_core_destroy(struct heki_core *core)
 }
 EXPORT_SYMBOL_IF_KUNIT(heki_core_destroy);
 
+/*
+ * Whether the platform's backend may still register, or report that it
+ * failed: one of the two, once, before the end of boot, with HEKI on.
+ */
+static int heki_core_may_claim(struct heki_core *core)
+{
+	lockdep_assert_held(&core->lock);
+	if (core->state == HEKI_STATE_DISABLED)
+		return -EOPNOTSUPP;
+	if (core->sealed)
+		return -EPERM;
+	if (core->hv || core->failed)
+		return -EBUSY;
+	return 0;
+}
+
 /**
  * heki_core_register() - Register a backend with a HEKI instance
  * @core: Instance.
@@ -151,22 +169,17 @@ EXPORT_SYMBOL_IF_KUNIT(heki_core_destroy);
  *
  * Return: 0 on success, -EINVAL without a backend or a name, -EOPNOTSUPP if
  * HEKI is disabled, -EPERM after the end of boot, -EBUSY if a backend is
- * already registered.
+ * already registered or one failed to start.
  */
 int heki_core_register(struct heki_core *core, struct heki_hypervisor *hv)
 {
-	int ret = 0;
+	int ret;
 
 	if (!hv || !hv->name)
 		return -EINVAL;
 
 	spin_lock_irq(&core->lock);
-	if (core->state == HEKI_STATE_DISABLED)
-		ret = -EOPNOTSUPP;
-	else if (core->sealed)
-		ret = -EPERM;
-	else if (core->hv)
-		ret = -EBUSY;
+	ret = heki_core_may_claim(core);
 	if (!ret) {
 		core->hv = hv;
 		core->state = HEKI_STATE_ACTIVE;
@@ -175,6 +188,68 @@ int heki_core_register(struct heki_core *core, struct heki_hypervisor *hv)
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(heki_core_register);
+
+/**
+ * heki_core_fail() - Record that a backend could not start
+ * @core: Instance.
+ * @name: Name of the backend.
+ * @reason: Why, a few words; both strings must stay valid for the
+ *          lifetime of the kernel.
+ *
+ * The instance goes to %HEKI_STATE_FAILED and stays there: no backend can
+ * register afterwards.
+ *
+ * Return: 0 on success, -EINVAL without a name or a reason, -EOPNOTSUPP if
+ * HEKI is disabled, -EPERM after the end of boot, -EBUSY if a backend is
+ * registered or one failed already.
+ */
+int heki_core_fail(struct heki_core *core, const char *name,
+		   const char *reason)
+{
+	int ret;
+
+	if (!name || !reason)
+		return -EINVAL;
+
+	spin_lock_irq(&core->lock);
+	ret = heki_core_may_claim(core);
+	if (!ret) {
+		core->failed = name;
+		core->failure = reason;
+		core->state = HEKI_STATE_FAILED;
+	}
+	spin_unlock_irq(&core->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(heki_core_fail);
+
+/**
+ * heki_backend_failed() - Report that the platform's backend could not start
+ * @name: Name of the backend.
+ * @reason: Why, a few words, e.g. "bad signature"; both strings must stay
+ *          valid for the lifetime of the kernel.
+ *
+ * For a backend whose hypervisor offers enforcement but which could not
+ * start, and whose failure policy is to boot on without it. The kernel
+ * then runs without hypervisor-enforced integrity: this logs it at
+ * KERN_CRIT and securityfs shows ``failed: <name>: <reason>`` as the
+ * state, so that the fact can be checked after boot.
+ *
+ * Return: 0 on success, or an error of heki_core_fail().
+ */
+int heki_backend_failed(const char *name, const char *reason)
+{
+	int ret = heki_core_fail(&heki_core, name, reason);
+
+	if (ret)
+		pr_err("cannot record that backend %s failed: %d\n",
+		       name ?: "(null)", ret);
+	else
+		pr_crit("backend %s failed to start (%s): kernel integrity is NOT enforced by the hypervisor\n",
+			name, reason);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(heki_backend_failed);
 
 /**
  * heki_register_hypervisor() - Register the hypervisor backend
@@ -379,6 +454,8 @@ void heki_core_snapshot(struct heki_core *core, struct heki_snapshot *snap)
 	spin_lock_irq(&core->lock);
 	snap->state = core->state;
 	snap->backend = core->hv ? core->hv->name : NULL;
+	snap->failed = core->failed;
+	snap->failure = core->failure;
 	snap->pinned_regs = core->hv ? core->hv->pinned_regs : NULL;
 	snap->tracking = core->tracking;
 	snap->runs = c->nr_runs;

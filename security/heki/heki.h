@@ -115,6 +115,8 @@ void heki_request_free(struct heki_request *req);
  *                         registers, protecting memory or handing over
  *                         kernel data failed before: only what succeeded
  *                         is enforced.
+ * @HEKI_STATE_FAILED: The platform offered a backend that could not start:
+ *                     nothing is enforced.
  */
 enum heki_state {
 	HEKI_STATE_DISABLED,
@@ -122,6 +124,7 @@ enum heki_state {
 	HEKI_STATE_ACTIVE,
 	HEKI_STATE_SEALED,
 	HEKI_STATE_INCOMPLETE,
+	HEKI_STATE_FAILED,
 };
 
 /**
@@ -208,6 +211,8 @@ struct heki_kept_kdata {
  *        the page attribute hooks may run in any context.
  * @hv: Registered backend, or NULL.
  * @state: Current &enum heki_state.
+ * @failed: Name of the backend that could not start, or NULL.
+ * @failure: Why it could not start (%HEKI_STATE_FAILED only).
  * @tracking: Counters follow mapping changes.
  * @sealed: End of boot passed: immutable spans can only be narrowed.
  * @ram_only: Only send System RAM to the backend (false in tests).
@@ -229,6 +234,8 @@ struct heki_core {
 	spinlock_t lock;	/* see above */
 	struct heki_hypervisor *hv;
 	enum heki_state state;
+	const char *failed;
+	const char *failure;
 	bool tracking;
 	bool sealed;
 	bool ram_only;
@@ -250,6 +257,8 @@ struct heki_core {
  * struct heki_snapshot - Status of an instance, copied at one point in time
  * @state: Current &enum heki_state.
  * @backend: Name of the registered backend, NULL without one.
+ * @failed: Name of the backend that could not start, or NULL.
+ * @failure: Why it could not start, or NULL.
  * @pinned_regs: What the backend pins (&heki_hypervisor.pinned_regs), NULL
  *               without a backend or if it does not say.
  * @tracking: The counters follow mapping changes.
@@ -267,6 +276,8 @@ struct heki_core {
 struct heki_snapshot {
 	enum heki_state state;
 	const char *backend;
+	const char *failed;
+	const char *failure;
 	const char *const *pinned_regs;
 	bool tracking;
 	unsigned long runs;
@@ -303,6 +314,8 @@ int heki_core_keep_kdata(struct heki_core *core, enum heki_kdata_type type,
 			 const void *data, size_t size);
 int heki_core_send_kdata(struct heki_core *core);
 int heki_core_register(struct heki_core *core, struct heki_hypervisor *hv);
+int heki_core_fail(struct heki_core *core, const char *name,
+		   const char *reason);
 int heki_core_lock_regs(struct heki_core *core, unsigned int cpu);
 int heki_core_load_kdata(struct heki_core *core, struct heki_request *req);
 int heki_core_finish_boot(struct heki_core *core, bool complete);

@@ -51,7 +51,11 @@ static int state_show(struct seq_file *m, void *v)
 
 	if (!snap)
 		return -ENOMEM;
-	seq_printf(m, "%s\n", heki_state_name(snap->state));
+	if (snap->state == HEKI_STATE_FAILED)
+		seq_printf(m, "%s: %s: %s\n", heki_state_name(snap->state),
+			   snap->failed, snap->failure);
+	else
+		seq_printf(m, "%s\n", heki_state_name(snap->state));
 	kfree(snap);
 	return 0;
 }

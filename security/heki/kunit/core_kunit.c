@@ -115,6 +115,50 @@ static void heki_core_register_after_boot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, heki_core_seal(c, NULL, 0), -EPERM);
 }
 
+static void heki_core_fail_state(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+	struct heki_snapshot snap;
+
+	KUNIT_EXPECT_EQ(test, heki_core_fail(c, "hv", "no image"), 0);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_FAILED);
+	heki_core_snapshot(c, &snap);
+	KUNIT_EXPECT_STREQ(test, snap.failed, "hv");
+	KUNIT_EXPECT_STREQ(test, snap.failure, "no image");
+	KUNIT_EXPECT_NULL(test, snap.backend);
+	/* Final: neither a backend nor a second failure replaces it. */
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &backend(test)->hv),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, heki_core_fail(c, "hv", "other"), -EBUSY);
+	KUNIT_EXPECT_NULL(test, c->hv);
+	KUNIT_EXPECT_STREQ(test, c->failure, "no image");
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_FAILED);
+}
+
+static void heki_core_fail_refused(struct kunit *test)
+{
+	struct heki_core *c = core(test);
+
+	KUNIT_EXPECT_EQ(test, heki_core_fail(c, NULL, "x"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, heki_core_fail(c, "hv", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_NO_BACKEND);
+	KUNIT_EXPECT_EQ(test, heki_core_register(c, &backend(test)->hv), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_fail(c, "hv", "late"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_ACTIVE);
+	KUNIT_EXPECT_NULL(test, c->failed);
+
+	heki_core_destroy(c);
+	heki_core_init(c, false);
+	KUNIT_EXPECT_EQ(test, heki_core_fail(c, "hv", "x"), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_DISABLED);
+
+	heki_core_destroy(c);
+	heki_core_init(c, true);
+	KUNIT_EXPECT_EQ(test, heki_core_seal(c, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, heki_core_fail(c, "hv", "x"), -EPERM);
+	KUNIT_EXPECT_EQ(test, c->state, HEKI_STATE_NO_BACKEND);
+}
+
 static void heki_core_no_backend(struct kunit *test)
 {
 	struct heki_core *c = core(test);
@@ -615,6 +659,7 @@ static void heki_core_state_names(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_SEALED), "sealed");
 	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_INCOMPLETE),
 			   "incomplete");
+	KUNIT_EXPECT_STREQ(test, heki_state_name(HEKI_STATE_FAILED), "failed");
 	KUNIT_EXPECT_STREQ(test, heki_state_name(42), "unknown");
 }
 
@@ -624,6 +669,8 @@ static struct kunit_case heki_core_cases[] = {
 	KUNIT_CASE(heki_core_register_invalid),
 	KUNIT_CASE(heki_core_register_disabled),
 	KUNIT_CASE(heki_core_register_after_boot),
+	KUNIT_CASE(heki_core_fail_state),
+	KUNIT_CASE(heki_core_fail_refused),
 	KUNIT_CASE(heki_core_no_backend),
 	KUNIT_CASE(heki_core_missing_ops),
 	KUNIT_CASE(heki_core_text_batches),
