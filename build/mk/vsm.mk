@@ -5,7 +5,7 @@
 #   make vtl1           VTL1 kernel, stripped and signed:
 #                       $(OUT)/linux/vtl1/vtl1.elf{,.p7s}
 #   make initramfs-vsm  $(OUT)/initramfs/vtl0-vsm.cpio.gz, with the VTL1
-#                       image as /lib/firmware/heki/vtl1.elf{,.p7s}
+#                       image as /lib/firmware/heki/<release>/vtl1.elf{,.p7s}
 #   make demo-vsm       boot it under the emulator, 2 and 4 vCPUs, print the
 #                       HEKI status
 #   make check-vsm-boot the boot checks of that guest (in make check)
@@ -103,3 +103,15 @@ check-vsm-selftests: $(call needs,qemu initramfs-vsm)
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
 		build/scripts/test-heki-selftests.sh $(VSM_KERNEL) $(VSM_INITRD) \
 		$(OUT)/logs vsm
+
+# The failure policy: VSM offered, VTL1 refused (no image, bad signature,
+# rollback, ABI mismatch, too many CPUs, no memory), one boot each; the
+# guest boots unprotected and securityfs says why, or panics with
+# hv_vsm_failure=panic.
+CHECK_SUITES += vsm-failure
+
+.PHONY: check-vsm-failure
+check-vsm-failure: $(call needs,qemu initramfs vtl1)
+	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
+		build/scripts/vsm-test-failure.sh $(VSM_KERNEL) $(VTL0_INITRD) \
+		$(VSM_FIRMWARE) $(VTL0_OBJ) $(OUT)/logs

@@ -13,20 +13,25 @@ set -euo pipefail
 
 vtl1=$1 vtl0=$2 payload=$3
 elf=$vtl1/vtl1.elf
+here=$(cd "$(dirname "$0")" && pwd)
 
 for f in "$vtl1/vmlinux" "$vtl0/certs/signing_key.pem" \
-	 "$vtl0/certs/signing_key.x509" "$vtl0/scripts/sign-file"; do
+	 "$vtl0/certs/signing_key.x509" "$vtl0/scripts/sign-file" \
+	 "$vtl0/include/config/kernel.release"; do
 	[ -e "$f" ] || { echo "vsm-vtl1-image: $f missing" >&2; exit 1; }
 done
 
 objcopy -R .note -R .comment -S "$vtl1/vmlinux" "$elf.tmp"
 mv "$elf.tmp" "$elf"
+# The notes VTL0 checks (ABI, security version, CPU limit) must be there.
+notes=$("$here/vsm-vtl1-notes.py" show "$elf" | paste -sd ' ')
 rm -f "$elf.p7s"
 "$vtl0/scripts/sign-file" -dp sha256 "$vtl0/certs/signing_key.pem" \
 	"$vtl0/certs/signing_key.x509" "$elf"
 [ -s "$elf.p7s" ] || { echo "vsm-vtl1-image: no signature written" >&2; exit 1; }
 
+release=$(cat "$vtl0/include/config/kernel.release")
 rm -rf "$payload"
-mkdir -p "$payload/lib/firmware/heki"
-cp "$elf" "$elf.p7s" "$payload/lib/firmware/heki/"
-echo "  VTL1    $elf ($(stat -c %s "$elf") bytes, signed)"
+mkdir -p "$payload/lib/firmware/heki/$release"
+cp "$elf" "$elf.p7s" "$payload/lib/firmware/heki/$release/"
+echo "  VTL1    $elf ($(stat -c %s "$elf") bytes, signed; $notes)"

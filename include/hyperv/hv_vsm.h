@@ -60,6 +60,26 @@ enum hv_vsm_vtl_call_nr {
 #define HV_VSM_REGISTER_HYPERCALL	0x00090001
 #define HV_VSM_HYPERCALL_LOCKED		BIT_ULL(1)
 
+/*
+ * Version of this ABI. Raised whenever a VTL call, its arguments or a
+ * layout below changes: VTL0 starts only a VTL1 image built for the same
+ * version.
+ */
+#define HV_VSM_ABI_VERSION		1
+
+/*
+ * ELF notes of the VTL1 image (name HV_VSM_NOTE_NAME, 4-byte descriptor
+ * each). VTL0 reads them after checking the image's signature:
+ * ABI, the HV_VSM_ABI_VERSION VTL1 was built for; SECURITY_VERSION, a
+ * number raised when a fix in VTL1 must not be undone by booting an older
+ * image (VTL0 refuses images below its floor); MAX_CPUS, how many
+ * processors VTL1 can run on.
+ */
+#define HV_VSM_NOTE_NAME		"HvVsmVtl1"
+#define HV_VSM_NOTE_ABI			1
+#define HV_VSM_NOTE_SECURITY_VERSION	2
+#define HV_VSM_NOTE_MAX_CPUS		3
+
 /* Byte VTL1 writes into the boot signal page to release a VTL0 CPU. */
 #define HV_VSM_BOOT_TOKEN		0xdc
 

@@ -3,9 +3,10 @@
  * Hyper-V VSM backend of HEKI, VTL0 side: starting VTL1.
  *
  * Reserves memory for the VTL1 secure kernel early in boot, loads and
- * verifies its image, enables VTL1 for the partition and every online
- * virtual processor, boots it, and then registers the HEKI backend
- * (vtl0_heki.c). See Documentation/virt/hyperv/vsm.rst.
+ * checks its image (vtl0_image.c), enables VTL1 for the partition and
+ * every online virtual processor, boots it, and then registers the HEKI
+ * backend (vtl0_heki.c). When VTL1 cannot start, applies the failure
+ * policy. See Documentation/virt/hyperv/vsm.rst.
  */
 
 #define pr_fmt(fmt) "hv_vsm: " fmt
@@ -13,8 +14,6 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/delay.h>
-#include <linux/elf.h>
-#include <linux/firmware.h>
 #include <linux/gfp.h>
 #include <linux/heki.h>
 #include <linux/init.h>
@@ -25,7 +24,6 @@
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/verification.h>
 #include <linux/workqueue.h>
 #include <asm/hv_vsm.h>
 #include <asm/mshyperv.h>
@@ -35,15 +33,12 @@
 #include "hv_vsm_hvcall.h"
 #include "vsm.h"
 
-#define HV_VSM_IMAGE		"heki/vtl1.elf"
-#define HV_VSM_IMAGE_SIG	HV_VSM_IMAGE ".p7s"
-
-/* Free memory VTL1 needs beyond its image to boot and run. */
-#define HV_VSM_MIN_FREE		SZ_8M
 /* How long VTL1 may take to boot a CPU; generous for emulators. */
 #define HV_VSM_BOOT_TIMEOUT_MS	(120 * MSEC_PER_SEC)
 
 static bool hv_vsm_vtl0_disabled __initdata;
+static bool hv_vsm_vtl0_fail_panic __initdata =
+	IS_ENABLED(CONFIG_HYPERV_VSM_FAILURE_PANIC);
 static phys_addr_t hv_vsm_vtl0_req_size __initdata;
 static phys_addr_t hv_vsm_vtl0_req_base __initdata;
 
@@ -61,6 +56,28 @@ static int __init hv_vsm_vtl0_parse_param(char *arg)
 	return strcmp(arg, "on") ? -EINVAL : 0;
 }
 early_param("hv_vsm", hv_vsm_vtl0_parse_param);
+
+/*
+ * hv_vsm_failure=panic|unprotected: what to do when the partition offers
+ * VSM but VTL1 cannot start. The parameter can only make the built-in
+ * policy stricter: whoever can change the command line must not be able
+ * to turn a panic into an unprotected boot.
+ */
+static int __init hv_vsm_vtl0_parse_failure(char *arg)
+{
+	if (!arg)
+		return -EINVAL;
+	if (!strcmp(arg, "panic")) {
+		hv_vsm_vtl0_fail_panic = true;
+		return 0;
+	}
+	if (strcmp(arg, "unprotected"))
+		return -EINVAL;
+	if (hv_vsm_vtl0_fail_panic)
+		pr_warn("hv_vsm_failure=unprotected ignored: this kernel panics when VTL1 cannot start\n");
+	return 0;
+}
+early_param("hv_vsm_failure", hv_vsm_vtl0_parse_failure);
 
 static int __init hv_vsm_vtl0_parse_mem(char *arg)
 {
@@ -148,108 +165,6 @@ static int __init hv_vsm_vtl0_get_partition_status(union hv_register_vsm_partiti
 	return hv_vsm_get_vp_reg64(HV_VSM_INPUT_SELF,
 				   HV_REGISTER_VSM_PARTITION_STATUS,
 				   &st->as_uint64);
-}
-
-#ifdef CONFIG_HYPERV_VSM_VERIFY_VTL1
-static int __init hv_vsm_vtl0_verify_image(const struct firmware *image)
-{
-	const struct firmware *sig;
-	int ret;
-
-	ret = request_firmware(&sig, HV_VSM_IMAGE_SIG, NULL);
-	if (ret) {
-		pr_err("no signature %s: %d\n", HV_VSM_IMAGE_SIG, ret);
-		return ret;
-	}
-	ret = verify_pkcs7_signature(image->data, image->size, sig->data,
-				     sig->size, NULL,
-				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL,
-				     NULL);
-	release_firmware(sig);
-	if (ret)
-		pr_err("bad signature on %s: %d\n", HV_VSM_IMAGE, ret);
-	return ret;
-}
-#else
-static int __init hv_vsm_vtl0_verify_image(const struct firmware *image)
-{
-	pr_warn("VTL1 image signature not checked (CONFIG_HYPERV_VSM_VERIFY_VTL1=n)\n");
-	return 0;
-}
-#endif
-
-static bool __init hv_vsm_vtl0_phdr_ok(const struct firmware *fw,
-				       const struct elf64_phdr *ph)
-{
-	return ph->p_filesz <= ph->p_memsz &&
-	       ph->p_offset <= fw->size &&
-	       ph->p_filesz <= fw->size - ph->p_offset &&
-	       ph->p_paddr + ph->p_memsz >= ph->p_paddr;
-}
-
-/*
- * Check the ELF image and copy its loadable segments behind the boot area,
- * keeping their physical layout. Returns the physical entry point in @entry.
- */
-static int __init hv_vsm_vtl0_load_image(const struct firmware *fw,
-					 phys_addr_t *entry)
-{
-	const struct elf64_hdr *eh = (const void *)fw->data;
-	const struct elf64_phdr *ph;
-	phys_addr_t load = hv_vsm_vtl0_base + HV_VSM_BOOT_AREA_SIZE;
-	u64 lo = U64_MAX, hi = 0;
-	int i;
-
-	if (fw->size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
-	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) ||
-	    eh->e_machine != EM_X86_64 ||
-	    eh->e_phentsize != sizeof(*ph) || !eh->e_phnum ||
-	    eh->e_phoff > fw->size ||
-	    (u64)eh->e_phnum * sizeof(*ph) > fw->size - eh->e_phoff) {
-		pr_err("%s is not an x86-64 ELF image\n", HV_VSM_IMAGE);
-		return -ENOEXEC;
-	}
-	ph = (const void *)fw->data + eh->e_phoff;
-
-	for (i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		if (!hv_vsm_vtl0_phdr_ok(fw, &ph[i]) ||
-		    (ph[i].p_align && !IS_ALIGNED(ph[i].p_paddr - ph[i].p_vaddr,
-						  PAGE_SIZE))) {
-			pr_err("bad segment %d in %s\n", i, HV_VSM_IMAGE);
-			return -ENOEXEC;
-		}
-		lo = min(lo, ph[i].p_paddr);
-		hi = max(hi, ph[i].p_paddr + ph[i].p_memsz);
-	}
-	/* The kernel runs at any 2 MiB aligned address, relative to its first segment. */
-	if (lo >= hi || !IS_ALIGNED(lo, HV_VSM_ALIGN) ||
-	    eh->e_entry < lo || eh->e_entry >= hi) {
-		pr_err("%s has no usable load layout\n", HV_VSM_IMAGE);
-		return -ENOEXEC;
-	}
-	if (hv_vsm_vtl0_size < HV_VSM_BOOT_AREA_SIZE + HV_VSM_MIN_FREE ||
-	    hi - lo > hv_vsm_vtl0_size - HV_VSM_BOOT_AREA_SIZE - HV_VSM_MIN_FREE) {
-		pr_err("%s needs %llu bytes, too big for the reservation\n",
-		       HV_VSM_IMAGE, hi - lo);
-		return -E2BIG;
-	}
-
-	for (i = 0; i < eh->e_phnum; i++) {
-		void *dst;
-
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		dst = phys_to_virt(load + (ph[i].p_paddr - lo));
-		memcpy(dst, fw->data + ph[i].p_offset, ph[i].p_filesz);
-		memset(dst + ph[i].p_filesz, 0, ph[i].p_memsz - ph[i].p_filesz);
-	}
-
-	*entry = load + (eh->e_entry - lo);
-	return 0;
 }
 
 static char hv_vsm_vtl0_cmdline[PAGE_SIZE] __initdata;
@@ -497,32 +412,25 @@ static long __init hv_vsm_vtl0_boot_vtl1(void *arg)
 	return hv_vsm_vtl0_boot_aps();
 }
 
-static int __init hv_vsm_vtl0_start(void)
+/*
+ * Everything before VTL1 is enabled: load and check the image, build the
+ * boot state. A failure here leaves the partition as it was; @why says
+ * what failed, for the failure policy.
+ */
+static int __init hv_vsm_vtl0_prepare(struct hv_vsm_vtl0_boot_work *bw,
+				      const char **why)
 {
-	const struct firmware *fw;
-	struct hv_vsm_vtl0_boot_work *bw;
 	int ret;
 
 	if (!hv_vsm_vtl0_size) {
 		pr_err("no memory reserved for VTL1\n");
+		*why = "no memory reserved";
 		return -ENOMEM;
 	}
-	ret = request_firmware(&fw, HV_VSM_IMAGE, NULL);
-	if (ret) {
-		pr_err("cannot load %s: %d\n", HV_VSM_IMAGE, ret);
+	ret = hv_vsm_vtl0_load_image(hv_vsm_vtl0_base, hv_vsm_vtl0_size,
+				     &bw->info.entry, why);
+	if (ret)
 		return ret;
-	}
-	bw = kzalloc(sizeof(*bw), GFP_KERNEL);
-	if (!bw) {
-		ret = -ENOMEM;
-		goto out_fw;
-	}
-	ret = hv_vsm_vtl0_verify_image(fw);
-	if (ret)
-		goto out;
-	ret = hv_vsm_vtl0_load_image(fw, &bw->info.entry);
-	if (ret)
-		goto out;
 
 	scnprintf(hv_vsm_vtl0_cmdline, sizeof(hv_vsm_vtl0_cmdline), "%s possible_cpus=%u",
 		  CONFIG_HYPERV_VSM_VTL1_CMDLINE, num_possible_cpus());
@@ -530,17 +438,52 @@ static int __init hv_vsm_vtl0_start(void)
 	bw->info.size = hv_vsm_vtl0_size;
 	bw->info.cmdline = hv_vsm_vtl0_cmdline;
 	ret = hv_vsm_vtl0_build_boot_state(&bw->info, &bw->ctx);
-	if (ret)
-		goto out;
+	if (ret) {
+		pr_err("cannot build the VTL1 boot state: %d\n", ret);
+		*why = "boot state";
+	}
+	return ret;
+}
+
+/*
+ * VSM is offered but VTL1 cannot start, and nothing of the partition
+ * changed yet: apply the failure policy.
+ */
+static void __init hv_vsm_vtl0_failed(const char *why, int err)
+{
+	if (hv_vsm_vtl0_fail_panic)
+		panic("Hyper-V VSM: cannot start VTL1: %s (%d)\n", why, err);
+	if (hv_vsm_vtl0_size)
+		hv_vsm_vtl0_release_memory();
+	heki_backend_failed(HV_VSM_BACKEND_NAME, why);
+}
+
+static int __init hv_vsm_vtl0_start(void)
+{
+	struct hv_vsm_vtl0_boot_work *bw;
+	const char *why = "out of memory";
+	int ret = -ENOMEM;
+
+	bw = kzalloc_obj(*bw);
+	if (bw)
+		ret = hv_vsm_vtl0_prepare(bw, &why);
+	if (ret) {
+		kfree(bw);
+		hv_vsm_vtl0_failed(why, ret);
+		return ret;
+	}
 
 	cpus_read_lock();
 	ret = work_on_cpu(cpumask_first(cpu_online_mask), hv_vsm_vtl0_boot_vtl1, bw);
 	cpus_read_unlock();
-out:
 	kfree(bw);
-out_fw:
-	release_firmware(fw);
-	return ret;
+	/*
+	 * VTL1 is enabled now, in a state nobody knows: a VTL0 that went on
+	 * could not tell what runs there. No policy but a panic is safe.
+	 */
+	if (ret)
+		panic("Hyper-V VSM: VTL1 bring-up failed (%d)\n", ret);
+	return 0;
 }
 
 /*
@@ -601,13 +544,11 @@ static int __init hv_vsm_vtl0_init(void)
 	}
 
 	/*
-	 * VSM is offered. From here on VTL1 must come up: a partition whose
-	 * VTL1 is not ours could have it enabled by anyone later, and HEKI
-	 * would silently run without enforcement. Fail closed.
+	 * VSM is offered, so VTL1 must come up, or the failure policy decides
+	 * (hv_vsm_vtl0_failed()): without our VTL1 the kernel is unprotected.
 	 */
-	ret = hv_vsm_vtl0_start();
-	if (ret)
-		panic("Hyper-V VSM: VTL1 bring-up failed (%d)\n", ret);
+	if (hv_vsm_vtl0_start())
+		return 0;
 
 	hv_vsm_vtl0_setup_cpu_restart();
 

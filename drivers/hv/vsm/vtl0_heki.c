@@ -505,7 +505,7 @@ static void __init hv_vsm_vtl0_describe_pins(void)
 }
 
 static struct heki_hypervisor hv_vsm_vtl0_heki = {
-	.name = "hyperv-vsm",
+	.name = HV_VSM_BACKEND_NAME,
 	.pinned_regs = hv_vsm_vtl0_pinned,
 	.pins_tables = true,
 	.lock_regs = hv_vsm_vtl0_lock_regs,
