@@ -31,7 +31,7 @@ VSM_PAYLOAD = $(VTL0_PAYLOAD) $(VSM_FIRMWARE)
 
 VTL1_OBJ := $(OUT)/linux/vtl1
 VTL1_GEN := $(OUT)/vsm/vtl1-config
-VTL1_FRAGMENTS := build/configs/vtl1.config $(VTL1_GEN)/initramfs.config
+VTL1_FRAGMENTS := arch/x86/configs/hv_vsm_vtl1.config $(VTL1_GEN)/initramfs.config
 
 VSM_QEMU := $(OUT)/qemu/build/qemu-system-x86_64
 VSM_QEMU_EXTRA := $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
@@ -41,7 +41,7 @@ VSM_QEMU_EXTRA := $(if $(wildcard $(OUT)/qemu/firmware),-L $(OUT)/qemu/firmware)
 # Signed with the VTL0 build's module signing key, hence after vtl0.
 STEP_vtl1 := VTL1 secure kernel, signed
 vtl1: $(call needs,linux-tree vtl0)
-	@build/scripts/vsm-vtl1-config.sh build/vtl1-initramfs $(VTL1_GEN) $(VTL1_OBJ)
+	@build/scripts/vsm-vtl1-config.sh $(LINUX_TREE) build/vtl1-initramfs $(VTL1_GEN) $(VTL1_OBJ)
 	@build/scripts/build-kernel.sh $(LINUX_TREE) $(VTL1_OBJ) vmlinux \
 		-- $(VTL1_FRAGMENTS)
 	@build/scripts/vsm-vtl1-image.sh $(VTL1_OBJ) $(VTL0_OBJ) $(VSM_FIRMWARE)
@@ -83,7 +83,7 @@ bench-modules: qemu initramfs-vsm
 
 # ---------------------------------------------------------------- checks
 
-# VTL0 + VTL1 with 2 and 4 vCPUs: VTL1 on every CPU, backend hyperv-vsm,
+# VTL0 + VTL1 with 2, 4 and 8 vCPUs: VTL1 on every CPU, backend hyperv-vsm,
 # sealed, registers pinned on every CPU, no writable and executable frame,
 # no warning or oops in either kernel; then heki=off, where VTL1 must not
 # start.
@@ -92,7 +92,7 @@ CHECK_SUITES += vsm-boot
 .PHONY: check-vsm-boot
 check-vsm-boot: $(call needs,qemu initramfs-vsm)
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
-		build/scripts/vsm-test-boot.sh $(VSM_KERNEL) $(VSM_INITRD) $(OUT)/logs 2 4
+		build/scripts/vsm-test-boot.sh $(VSM_KERNEL) $(VSM_INITRD) $(OUT)/logs 2 4 8
 
 # The HEKI kselftests in that guest, sealed and with heki=off (one boot
 # each): attacks, malformed VTL calls, must-work cases.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot tests of the VSM guest under the Hyper-V/VSM emulator, with 2 and 4
+# Boot tests of the VSM guest under the Hyper-V/VSM emulator, with 2, 4 and 8
 # vCPUs: VTL1 boots and runs on every CPU, HEKI registers the hyperv-vsm
 # backend and seals the kernel, and neither kernel warns or oopses. Then
 # once with heki=off, which must not start VTL1.

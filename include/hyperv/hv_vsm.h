@@ -82,6 +82,8 @@ enum hv_vsm_vtl_call_nr {
 
 /* Byte VTL1 writes into the boot signal page to release a VTL0 CPU. */
 #define HV_VSM_BOOT_TOKEN		0xdc
+/* The boot signal page has one byte per CPU: the most CPUs VSM can start. */
+#define HV_VSM_MAX_CPUS			SZ_4K
 
 /* Size of a range list page, and of the pages READ_VIOLATIONS fills. */
 #define HV_VSM_PAGE_SIZE		SZ_4K

@@ -235,6 +235,8 @@ EXPORT_SYMBOL_IF_KUNIT(heki_core_fail);
  * KERN_CRIT and securityfs shows ``failed: <name>: <reason>`` as the
  * state, so that the fact can be checked after boot.
  *
+ * Not exported, like heki_register_hypervisor().
+ *
  * Return: 0 on success, or an error of heki_core_fail().
  */
 int heki_backend_failed(const char *name, const char *reason)
@@ -249,13 +251,14 @@ int heki_backend_failed(const char *name, const char *reason)
 			name, reason);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(heki_backend_failed);
 
 /**
  * heki_register_hypervisor() - Register the hypervisor backend
  * @hv: Backend operations; must stay valid for the lifetime of the kernel.
  *
- * Only one backend can be registered, before the end of boot.
+ * Only one backend can be registered, before the end of boot, and only by
+ * built-in code: the function is not exported, so that no module loaded
+ * before the end of boot can take the place of the platform's backend.
  *
  * Return: 0 on success, -EINVAL without a backend or a name, -EOPNOTSUPP if
  * HEKI is disabled (heki=off), -EPERM after the end of boot, -EBUSY if a
@@ -272,7 +275,6 @@ int heki_register_hypervisor(struct heki_hypervisor *hv)
 		pr_info("registered backend %s\n", hv->name);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(heki_register_hypervisor);
 
 /**
  * heki_core_lock_regs() - Have the backend pin the registers of a CPU

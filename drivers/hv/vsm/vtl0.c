@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
+#include <asm/cpuid/api.h>
 #include <asm/hv_vsm.h>
 #include <asm/mshyperv.h>
 #include <asm/tlbflush.h>
@@ -108,6 +109,29 @@ static bool hv_vsm_vtl0_has_access(void)
 	       (ms_hyperv.features & HV_MSR_SYNIC_AVAILABLE);
 }
 
+/*
+ * Whether Hyper-V's own CPUID leaves grant AccessVsm, whatever the kernel
+ * made of them: with nopv, for one, the kernel does not set up Hyper-V at
+ * all, and ms_hyperv stays empty.
+ */
+static bool __init hv_vsm_vtl0_offered_by_cpuid(void)
+{
+	u32 max, sig[3];
+
+	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR))
+		return false;
+	cpuid(HYPERV_CPUID_VENDOR_AND_MAX_FUNCTIONS, &max, &sig[0], &sig[1],
+	      &sig[2]);
+	return max >= HYPERV_CPUID_FEATURES && !memcmp(sig, "Microsoft Hv", 12) &&
+	       (cpuid_ebx(HYPERV_CPUID_FEATURES) & HV_ACCESS_VSM);
+}
+
+/* hv_vsm=off is honoured unless the kernel must not run without VTL1. */
+static bool __init hv_vsm_vtl0_turned_off(void)
+{
+	return hv_vsm_vtl0_disabled && !hv_vsm_vtl0_fail_panic;
+}
+
 /**
  * hv_vsm_vtl0_reserve_memory() - Reserve memory for the VTL1 secure kernel
  *
@@ -120,7 +144,8 @@ void __init hv_vsm_vtl0_reserve_memory(void)
 {
 	phys_addr_t size = hv_vsm_vtl0_req_size, base;
 
-	if (hv_vsm_vtl0_disabled || heki_is_disabled() || !hv_vsm_vtl0_has_access())
+	if (hv_vsm_vtl0_turned_off() || heki_is_disabled() ||
+	    !hv_vsm_vtl0_has_access())
 		return;
 
 	if (!size)
@@ -309,7 +334,7 @@ static int __init hv_vsm_vtl0_boot_aps(void)
 		goto out;
 	}
 	/* One signal byte and one mask bit per CPU, in one page each. */
-	if (nr_cpu_ids > PAGE_SIZE) {
+	if (nr_cpu_ids > HV_VSM_MAX_CPUS) {
 		ret = -E2BIG;
 		goto out;
 	}
@@ -455,7 +480,9 @@ static void __init hv_vsm_vtl0_failed(const char *why, int err)
 		panic("Hyper-V VSM: cannot start VTL1: %s (%d)\n", why, err);
 	if (hv_vsm_vtl0_size)
 		hv_vsm_vtl0_release_memory();
-	heki_backend_failed(HV_VSM_BACKEND_NAME, why);
+	/* With heki=off, HEKI's state says "disabled" already. */
+	if (!heki_is_disabled())
+		heki_backend_failed(HV_VSM_BACKEND_NAME, why);
 }
 
 static int __init hv_vsm_vtl0_start(void)
@@ -478,8 +505,10 @@ static int __init hv_vsm_vtl0_start(void)
 	cpus_read_unlock();
 	kfree(bw);
 	/*
-	 * VTL1 is enabled now, in a state nobody knows: a VTL0 that went on
-	 * could not tell what runs there. No policy but a panic is safe.
+	 * From HvCallEnablePartitionVtl on (and if VTL1 was enabled before
+	 * by somebody else), VTL1 may run in a state nobody knows: a VTL0
+	 * that went on could not tell what runs there. No policy but a
+	 * panic is safe.
 	 */
 	if (ret)
 		panic("Hyper-V VSM: VTL1 bring-up failed (%d)\n", ret);
@@ -527,16 +556,21 @@ static int __init hv_vsm_vtl0_init(void)
 	union hv_register_vsm_partition_status st;
 	int ret;
 
-	if (hv_vsm_vtl0_disabled || !hv_vsm_vtl0_has_access())
-		return 0;
-	/* VTL1 only serves HEKI: heki=off leaves it off, like hv_vsm=off. */
-	if (heki_is_disabled()) {
-		pr_info("HEKI disabled (heki=off), not starting VTL1\n");
+	if (!hv_vsm_vtl0_has_access()) {
+		if (hv_vsm_vtl0_offered_by_cpuid()) {
+			pr_err("Hyper-V grants AccessVsm, but the kernel did not set up Hyper-V\n");
+			hv_vsm_vtl0_failed("Hyper-V not set up", -ENODEV);
+		}
 		return 0;
 	}
 
 	ret = hv_vsm_vtl0_get_partition_status(&st);
-	if (ret || st.maximum_vtl < HV_VTL_SECURE) {
+	if (ret) {
+		pr_err("cannot read VsmPartitionStatus: %d\n", ret);
+		hv_vsm_vtl0_failed("no partition status", ret);
+		return 0;
+	}
+	if (st.maximum_vtl < HV_VTL_SECURE) {
 		pr_info("VTL1 not offered by the partition, VSM unused\n");
 		if (hv_vsm_vtl0_size)
 			hv_vsm_vtl0_release_memory();
@@ -546,7 +580,21 @@ static int __init hv_vsm_vtl0_init(void)
 	/*
 	 * VSM is offered, so VTL1 must come up, or the failure policy decides
 	 * (hv_vsm_vtl0_failed()): without our VTL1 the kernel is unprotected.
+	 * That includes the command line turning it off: VTL1 only serves
+	 * HEKI, so heki=off leaves it off, like hv_vsm=off.
 	 */
+	if (heki_is_disabled()) {
+		pr_info("HEKI disabled (heki=off), not starting VTL1\n");
+		hv_vsm_vtl0_failed("heki=off", -EPERM);
+		return 0;
+	}
+	if (hv_vsm_vtl0_turned_off()) {
+		pr_info("hv_vsm=off, not starting VTL1\n");
+		hv_vsm_vtl0_failed("hv_vsm=off", -EPERM);
+		return 0;
+	}
+	if (hv_vsm_vtl0_disabled)
+		pr_warn("hv_vsm=off ignored: this kernel does not run without VTL1 where VSM is offered\n");
 	if (hv_vsm_vtl0_start())
 		return 0;
 
@@ -562,8 +610,11 @@ static int __init hv_vsm_vtl0_init(void)
 		panic("Hyper-V VSM: cannot register CPU hotplug state (%d)\n",
 		      ret);
 
-	if (!hv_vsm_vtl0_heki_register())
-		pr_info("VTL1 running on %u CPUs\n", num_online_cpus());
+	/* Without HEKI, VTL1 would run with its boot-only calls open. */
+	ret = hv_vsm_vtl0_heki_register();
+	if (ret)
+		panic("Hyper-V VSM: cannot register the HEKI backend (%d)\n", ret);
+	pr_info("VTL1 running on %u CPUs\n", num_online_cpus());
 	return 0;
 }
 late_initcall(hv_vsm_vtl0_init);

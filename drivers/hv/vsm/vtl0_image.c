@@ -14,6 +14,7 @@
 
 #include <linux/align.h>
 #include <linux/bitops.h>
+#include <linux/build_bug.h>
 #include <linux/cpumask.h>
 #include <linux/elf.h>
 #include <linux/firmware.h>
@@ -111,8 +112,10 @@ struct hv_vsm_vtl0_image_notes {
 
 /*
  * Collect the image's HV_VSM_NOTE_NAME notes from its PT_NOTE segments.
- * Returns -ENOEXEC for a note that runs past its segment, has the wrong
- * size, or comes twice.
+ * Returns -ENOEXEC for a PT_NOTE segment outside the file, and for a note
+ * of ours that runs past its segment, has an unknown type or the wrong
+ * size, or comes twice. A new type needs a new ABI version: an older VTL0
+ * refuses it.
  */
 static int __init hv_vsm_vtl0_read_notes(const struct firmware *fw,
 					 const struct elf64_phdr *ph,
@@ -122,15 +125,18 @@ static int __init hv_vsm_vtl0_read_notes(const struct firmware *fw,
 	static const char name[] = HV_VSM_NOTE_NAME;
 	unsigned int i;
 
+	BUILD_BUG_ON(HV_VSM_NOTE_MAX_CPUS >= BITS_PER_LONG);
 	memset(notes, 0, sizeof(*notes));
 	for (i = 0; i < phnum; i++) {
-		const u8 *p = fw->data + ph[i].p_offset;
-		u64 left = ph[i].p_filesz;
+		const u8 *p;
+		u64 left;
 
 		if (ph[i].p_type != PT_NOTE)
 			continue;
 		if (!hv_vsm_vtl0_phdr_ok(fw, &ph[i]))
 			return -ENOEXEC;
+		p = fw->data + ph[i].p_offset;
+		left = ph[i].p_filesz;
 		while (left >= sizeof(struct elf64_note)) {
 			const struct elf64_note *n = (const void *)p;
 			u64 name_len = ALIGN((u64)n->n_namesz, 4);
