@@ -8,7 +8,11 @@
 #                       image as /lib/firmware/heki/<release>/vtl1.elf{,.p7s}
 #   make demo-vsm       boot it under the emulator, 2 and 4 vCPUs, print the
 #                       HEKI status
-#   make check-vsm-boot the boot checks of that guest (in make check)
+#   make deb-pkg       $(OUT)/debs: linux-image-<release> (bindeb-pkg) and
+#                       hv-vsm-vtl1-<release> (the image, its initramfs
+#                       hooks from dist/)
+#   make check-vsm-boot the boot checks of that guest, deployed from those
+#                       packages (in make check)
 #   make bench-vsm      time to init with HEKI and VTL1 vs heki=off, and
 #                       the VTL calls and ranges of the seal
 #   make bench-modules  module load/unload time with HEKI and VTL1 vs
@@ -83,16 +87,30 @@ bench-modules: qemu initramfs-vsm
 
 # ---------------------------------------------------------------- checks
 
-# VTL0 + VTL1 with 2, 4 and 8 vCPUs: VTL1 on every CPU, backend hyperv-vsm,
-# sealed, registers pinned on every CPU, no writable and executable frame,
-# no warning or oops in either kernel; then heki=off, where VTL1 must not
-# start.
+# Deployed from the Debian packages (make deb-pkg): the packages' content,
+# the VTL1 package's initramfs-tools hook and dracut module; then VTL0 +
+# VTL1 from the packages with 2, 4 and 8 vCPUs: VTL1 on every CPU, backend
+# hyperv-vsm, sealed, registers pinned on every CPU, no writable and
+# executable frame, no warning or oops in either kernel; then heki=off,
+# where VTL1 must not start.
 CHECK_SUITES += vsm-boot
 
 .PHONY: check-vsm-boot
-check-vsm-boot: $(call needs,qemu initramfs-vsm)
+check-vsm-boot: $(call needs,qemu initramfs deb-pkg)
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
-		build/scripts/vsm-test-boot.sh $(VSM_KERNEL) $(VSM_INITRD) $(OUT)/logs 2 4 8
+		build/scripts/test-deploy.sh $(DEB_OUT) $(VTL0_INITRD) $(OUT)/logs \
+		$(VSM_KERNEL) 2 4 8
+
+# The Debian packages a distribution would ship: the VTL0 kernel (the
+# kernel's bindeb-pkg) and its VTL1 image with the initramfs hooks.
+DEB_OUT := $(OUT)/debs
+CHECK_STEPS_EXTRA += deb-pkg
+
+.PHONY: deb-pkg
+STEP_deb-pkg := Debian packages: VTL0 kernel, VTL1 image
+deb-pkg: $(call needs,vtl0 vtl1)
+	@build/scripts/deb-pkg.sh $(LINUX_TREE) $(VTL0_OBJ) $(VSM_FIRMWARE) \
+		$(DEB_OUT) -- $(VTL0_FRAGMENTS)
 
 # The HEKI kselftests in that guest, sealed and with heki=off (one boot
 # each): attacks, malformed VTL calls, must-work cases.

@@ -28,6 +28,9 @@ obj=$(readlink -f "$obj")
 . "$(dirname "$0")/ccache-env.sh" "$obj"
 export KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-2026-01-01}"
 export KBUILD_BUILD_USER=heki KBUILD_BUILD_HOST=heki
+# The "#1" of uname -v, also what bindeb-pkg passes for package revision 1:
+# packaging then relinks nothing.
+export KBUILD_BUILD_VERSION="${KBUILD_BUILD_VERSION:-1}"
 kmake=(make -C "$src" O="$obj" ARCH=x86_64 CC="$cc" HOSTCC=gcc)
 jobs=${JOBS:-$(nproc)}
 

@@ -36,10 +36,13 @@ host_dep_probes() {	# <package>
 	ca-certificates)
 		echo "file:/etc/ssl/certs/ca-certificates.crt|/etc/ssl/certs/ca-bundle.crt" ;;
 	busybox-static)		echo "static:/bin/busybox" ;;
+	debhelper)		echo "cmd:dh_testdir" ;;
 	dpkg)			echo "cmd:dpkg-deb" ;;
 	dpkg-dev)		echo "cmd:dpkg-source" ;;
 	dwarves)		echo "cmd:pahole" ;;
+	initramfs-tools)	echo "cmd:mkinitramfs file:/usr/share/initramfs-tools/hook-functions" ;;
 	kmod)			echo "cmd:depmod" ;;
+	libdw-dev)		echo "pc:libdw" ;;
 	libelf-dev)		echo "pc:libelf" ;;
 	libfdt-dev)		echo "file:/usr/include/libfdt.h" ;;
 	libglib2.0-dev)		echo "pc:glib-2.0" ;;
@@ -51,6 +54,7 @@ host_dep_probes() {	# <package>
 	python3-ply)		echo "py:ply" ;;
 	python3-venv)		echo "py:venv py:ensurepip" ;;
 	qemu-system-x86)	echo "cmd:qemu-system-x86_64" ;;
+	rsync)			echo "cmd:rsync" ;;
 	xz-utils)		echo "cmd:xz" ;;
 	*)	echo "host-deps: no check for package $1 (add it to host_dep_probes)" >&2
 		return 1 ;;
