@@ -133,3 +133,10 @@ check-vsm-failure: $(call needs,qemu initramfs vtl1)
 	@QEMU=$(VSM_QEMU) QEMU_EXTRA="$(VSM_QEMU_EXTRA)" \
 		build/scripts/vsm-test-failure.sh $(VSM_KERNEL) $(VTL0_INITRD) \
 		$(VSM_FIRMWARE) $(VTL0_OBJ) $(OUT)/logs
+
+# The README's build machine commands for a Hyper-V VM, run as written.
+CHECK_SUITES += deploy-docs
+
+.PHONY: check-deploy-docs
+check-deploy-docs: $(call needs,deb-pkg)
+	@build/scripts/test-deploy-docs.sh README.md $(OUT)
