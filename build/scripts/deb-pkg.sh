@@ -52,6 +52,7 @@ rm -f "$parent"/*.buildinfo "$parent"/*.changes
 # The VTL1 image's package.
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+chmod 0755 "$stage"
 pkg=hv-vsm-vtl1-$release
 install -D -m 0644 "$fw/vtl1.elf" "$stage/lib/firmware/heki/$release/vtl1.elf"
 install -D -m 0644 "$fw/vtl1.elf.p7s" "$stage/lib/firmware/heki/$release/vtl1.elf.p7s"
@@ -59,16 +60,24 @@ install -D -m 0755 "$top/dist/initramfs-tools/hooks/hv-vsm-vtl1" \
 	"$stage/usr/share/initramfs-tools/hooks/hv-vsm-vtl1"
 install -D -m 0755 "$top/dist/dracut/90hv-vsm-vtl1/module-setup.sh" \
 	"$stage/usr/lib/dracut/modules.d/90hv-vsm-vtl1/module-setup.sh"
-mkdir -p "$stage/DEBIAN"
+mkdir -p "$stage/usr/share/doc/$pkg" "$stage/DEBIAN"
+cat > "$stage/usr/share/doc/$pkg/copyright" <<EOF
+The VTL1 secure kernel is Linux $release, built from the same tree as the
+kernel in linux-image-$release. The hooks are part of the HEKI series.
+All of it is licensed under the GNU General Public License, version 2;
+on Debian systems its text is in /usr/share/common-licenses/GPL-2.
+EOF
+(cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' |
+	LC_ALL=C sort -z | xargs -0 md5sum) > "$stage/DEBIAN/md5sums"
 cat > "$stage/DEBIAN/control" <<EOF
 Package: $pkg
 Version: $version
 Architecture: amd64
-Maintainer: ${KBUILD_BUILD_USER:-heki} <${KBUILD_BUILD_USER:-heki}@${KBUILD_BUILD_HOST:-localhost}>
+Maintainer: $(dpkg-deb -f "$out/linux-image-${release}_${version}_amd64.deb" Maintainer)
 Section: kernel
 Priority: optional
 Depends: linux-image-$release (= $version)
-Installed-Size: $(du -sk "$stage" | cut -f1)
+Installed-Size: $(du -sk --apparent-size --exclude=DEBIAN "$stage" | cut -f1)
 Description: Hyper-V VSM secure kernel (VTL1) for Linux $release
  The VTL1 secure kernel that the Linux $release kernel starts on Hyper-V
  partitions offering Virtual Secure Mode, to enforce its integrity (HEKI),
@@ -85,11 +94,13 @@ case "\$1" in
 configure|remove) ;;
 *) exit 0 ;;
 esac
-[ -e /boot/initrd.img-$release ] || exit 0
+[ -e "/boot/initrd.img-$release" ] || exit 0
 if command -v update-initramfs > /dev/null; then
-	update-initramfs -u -k $release
+	update-initramfs -u -k "$release" ||
+		echo "W: $pkg: could not rebuild the initramfs of $release" >&2
 elif command -v dracut > /dev/null; then
-	dracut --force /boot/initrd.img-$release $release
+	dracut --force "/boot/initrd.img-$release" "$release" ||
+		echo "W: $pkg: could not rebuild the initramfs of $release" >&2
 fi
 EOF
 	chmod 0755 "$stage/DEBIAN/$script"

@@ -22,7 +22,9 @@ script=$(sed -n '/^<!-- deploy-commands -->$/,/^<!-- \/deploy-commands -->$/p' "
 	sed -e '/^<!--/d' -e '/^```/d')
 check "the README has the build machine's commands" test -n "$script"
 echo "$script" | sed 's/^/  | /'
-check "they run without error" bash -ec "cd '$top' && $script"
+# What they make, and nothing of an earlier run.
+rm -rf "$out/debs" "$out/kselftest" "$out/heki-vm.tar.gz"
+check "they run without error" bash -ec 'cd "$1"; eval "$2"' run "$top" "$script"
 
 release=$(cat "$out/debs/release" 2>/dev/null)
 check "they produce the kernel package" \

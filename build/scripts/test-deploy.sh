@@ -52,8 +52,13 @@ check "the kernel declares that firmware" \
 
 # Run "$@" with the packages' firmware tree where the host's is, as an
 # installed package would have it, in a private mount namespace.
+# Needs root, or user namespaces (as a mapped root); a host without
+# /usr/lib/firmware gets the empty directory Debian would have.
+userns=()
+[ "$(id -u)" -eq 0 ] || userns=(--map-root-user)
+[ "$(id -u)" -ne 0 ] || mkdir -p /usr/lib/firmware
 with_firmware() {
-	unshare --mount --propagation private sh -c '
+	unshare "${userns[@]}" --mount --propagation private sh -c '
 		root=$1; shift
 		mount -t tmpfs tmpfs /usr/lib/firmware &&
 		cp -a "$root/lib/firmware/heki" /usr/lib/firmware/ && "$@"
@@ -72,6 +77,14 @@ check "initramfs-tools hook: image and signature at /$fw/ in the initramfs" \
 	bash -c 'cmp -s "$1/$2/vtl1.elf" "$3/$2/vtl1.elf" &&
 		cmp -s "$1/$2/vtl1.elf.p7s" "$3/$2/vtl1.elf.p7s"' \
 	cmp "$dest" "$fw" "$root"
+# For a kernel without an image, it adds nothing.
+other=$work/initramfs-tools-other
+mkdir -p "$other/usr/lib"
+ln -s usr/lib "$other/lib"
+check "initramfs-tools hook: nothing for another kernel" with_firmware \
+	bash -c 'env DESTDIR="$1" version=0.0.0-other verbose=n sh "$2" &&
+		! find "$1/usr/lib" -name "vtl1.elf*" | grep -q .' \
+	hook "$other" "$root/usr/share/initramfs-tools/hooks/hv-vsm-vtl1"
 
 # The dracut module: check() and install() as dracut calls them, with
 # inst_simple copying into a directory.
@@ -84,6 +97,12 @@ check "dracut module installs the image and its signature" with_firmware \
 			cmp -s "$out/$4/vtl1.elf" "$3/$4/vtl1.elf" &&
 			cmp -s "$out/$4/vtl1.elf.p7s" "$3/$4/vtl1.elf.p7s"
 	' dracut "$release" "$work/dracut" "$root" "$fw"
+check "dracut module: not included for another kernel" with_firmware \
+	bash -c '
+		kernel=0.0.0-other
+		. "$1/usr/lib/dracut/modules.d/90hv-vsm-vtl1/module-setup.sh"
+		check; [ $? -eq 255 ]
+	' dracut "$root"
 
 # The guest's initramfs: the test one plus the firmware the hook put in.
 mkdir -p "$work/fw/lib/firmware"

@@ -53,10 +53,21 @@ static int __init hv_vsm_vtl0_verify_image(const struct firmware *image,
 		*why = "no signature";
 		return ret;
 	}
+	/*
+	 * The keys that may sign a kernel for kexec: the built-in and
+	 * secondary trusted keys (which a machine keyring of MOKs may
+	 * feed), then the firmware's (platform keyring) if configured.
+	 */
 	ret = verify_pkcs7_signature(image->data, image->size, sig->data,
-				     sig->size, NULL,
+				     sig->size, VERIFY_USE_SECONDARY_KEYRING,
 				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL,
 				     NULL);
+	if (ret == -ENOKEY && IS_ENABLED(CONFIG_INTEGRITY_PLATFORM_KEYRING))
+		ret = verify_pkcs7_signature(image->data, image->size,
+					     sig->data, sig->size,
+					     VERIFY_USE_PLATFORM_KEYRING,
+					     VERIFYING_UNSPECIFIED_SIGNATURE,
+					     NULL, NULL);
 	release_firmware(sig);
 	if (ret) {
 		pr_err("bad signature on %s: %d\n", HV_VSM_IMAGE, ret);
