@@ -49,6 +49,7 @@ host_dep_probes() {	# <package>
 	libpixman-1-dev)	echo "pc:pixman-1" ;;
 	libssl-dev)		echo "pc:openssl" ;;
 	ninja-build)		echo "cmd:ninja" ;;
+	ovmf)			echo "file:/usr/share/OVMF/OVMF_CODE_4M.fd file:/usr/share/OVMF/OVMF_VARS_4M.fd" ;;
 	python3)		echo "py:sys" ;;
 	python3-git)		echo "py:git" ;;
 	python3-ply)		echo "py:ply" ;;
