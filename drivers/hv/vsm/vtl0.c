@@ -176,7 +176,7 @@ void __init hv_vsm_vtl0_reserve_memory(void)
 	pr_info("reserved %pa bytes at %pa for VTL1\n", &size, &base);
 }
 
-/* Give the reservation back when the partition does not offer VTL1. */
+/* Give the reservation back when VTL1 does not run: not offered, or failed. */
 static void __init hv_vsm_vtl0_release_memory(void)
 {
 	free_reserved_area(phys_to_virt(hv_vsm_vtl0_base),
@@ -557,7 +557,7 @@ static int __init hv_vsm_vtl0_init(void)
 	int ret;
 
 	if (!hv_vsm_vtl0_has_access()) {
-		if (hv_vsm_vtl0_offered_by_cpuid()) {
+		if (!hv_is_hyperv_initialized() && hv_vsm_vtl0_offered_by_cpuid()) {
 			pr_err("Hyper-V grants AccessVsm, but the kernel did not set up Hyper-V\n");
 			hv_vsm_vtl0_failed("Hyper-V not set up", -ENODEV);
 		}

@@ -212,9 +212,10 @@ static int __init hv_vsm_vtl0_check_notes(const struct firmware *fw,
 		*why = "rollback";
 		return -EPERM;
 	}
-	if (num_possible_cpus() > cpus) {
+	/* CPU numbers, not counts: VTL1 indexes its tables by them. */
+	if (nr_cpu_ids > cpus) {
 		pr_err("%s runs on up to %u CPUs, this partition has %u\n",
-		       HV_VSM_IMAGE, cpus, num_possible_cpus());
+		       HV_VSM_IMAGE, cpus, nr_cpu_ids);
 		*why = "too many CPUs";
 		return -E2BIG;
 	}
