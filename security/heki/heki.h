@@ -183,6 +183,18 @@ struct heki_module_stats {
 };
 
 /**
+ * struct heki_text_stats - Kernel text changes handed to the backend
+ * @batches: Batches handed over.
+ * @changes: Changes in the batches the backend wrote.
+ * @refused: Batches the backend refused as a whole.
+ */
+struct heki_text_stats {
+	unsigned long batches;
+	unsigned long changes;
+	unsigned long refused;
+};
+
+/**
  * struct heki_kept_kdata - Kernel data kept until the end of boot sends it
  * @lock: Protects everything below.
  * @sent: The end of boot took the data: nothing is kept any more.
@@ -191,12 +203,6 @@ struct heki_module_stats {
  *        zeroed to a page boundary, or NULL.
  * @size: Per type, the bytes kept.
  */
-struct heki_text_stats {
-	unsigned long batches;
-	unsigned long changes;
-	unsigned long refused;
-};
-
 struct heki_kept_kdata {
 	struct mutex lock;	/* see above */
 	bool sent;
