@@ -114,6 +114,6 @@ cat "$initrd" "$work/hook.cpio.gz" > "$work/deploy.img"
 deployed=$checks failed=$fails
 "$here/vsm-test-boot.sh" "$kernel" "$work/deploy.img" "$logs" "$@"
 boot_rc=$?
-echo "result: deploy: $((deployed - failed))/$deployed package checks (linux-image-$release from bindeb-pkg, hv-vsm-vtl1-$release with its initramfs-tools hook and dracut module); the packaged kernel with the hook's initramfs booted under the emulator by SeaBIOS and by UEFI (OVMF) with $* vCPUs: $([ "$boot_rc" -eq 0 ] && echo "sealed, all boot checks passed" || echo "boot checks FAILED")"
+echo "result: deploy: $((deployed - failed))/$deployed package checks (linux-image-$release from bindeb-pkg, hv-vsm-vtl1-$release with its initramfs-tools hook and dracut module); the packaged kernel with the hook's initramfs booted under the emulator by ${VSM_BOOT_FIRMWARE:-seabios uefi} with $* vCPUs: $([ "$boot_rc" -eq 0 ] && echo "sealed, all boot checks passed" || echo "boot checks FAILED")"
 echo "summary: $((deployed - failed))/$deployed deploy checks passed"
 [ "$fails" -eq 0 ] && [ "$boot_rc" -eq 0 ]

@@ -27,6 +27,12 @@ vars=$(mktemp)
 trap 'rm -f "$vars"' EXIT
 
 for fw in ${VSM_BOOT_FIRMWARE:-seabios uefi}; do
+	case $fw in
+	seabios|uefi) ;;
+	*) echo "vsm-test-boot: unknown firmware $fw (seabios or uefi)" >&2; exit 2 ;;
+	esac
+done
+for fw in ${VSM_BOOT_FIRMWARE:-seabios uefi}; do
 	extra=${QEMU_EXTRA:-} cmdline="" name=""
 	if [ "$fw" = uefi ]; then
 		host_deps ovmf
