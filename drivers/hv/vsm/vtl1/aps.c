@@ -39,7 +39,8 @@ static int hv_vsm_vtl1_read_cpumask(u64 pfn, struct cpumask *mask)
 	for (i = 0; i < PAGE_SIZE * BITS_PER_BYTE; i++) {
 		if (!test_bit(i, bits))
 			continue;
-		if (i >= nr_cpu_ids || !cpu_present(i)) {
+		/* Only CPUs with a byte in the boot signal page can start. */
+		if (i >= nr_cpu_ids || i >= HV_VSM_MAX_CPUS || !cpu_present(i)) {
 			ret = -EINVAL;
 			break;
 		}
@@ -142,7 +143,7 @@ bool hv_vsm_vtl1_aps_up(void)
  */
 int hv_vsm_vtl1_kick_ap(u32 vp_index, int cpu)
 {
-	if (!hv_vsm_vtl1_signal || cpu < 0 || cpu >= PAGE_SIZE)
+	if (!hv_vsm_vtl1_signal || cpu < 0 || cpu >= HV_VSM_MAX_CPUS)
 		return -ENODEV;
 	WRITE_ONCE(hv_vsm_vtl1_signal[cpu], HV_VSM_BOOT_TOKEN);
 	return 0;
